@@ -1,0 +1,134 @@
+"""The analyzer interface: say which files you want, get their bytes, return plain values.
+
+An analyzer decides from the path and the tar header alone whether it wants a file
+(``wants``); the layer pass reads the bytes once for all analyzers that said yes and hands
+them to ``analyze``. Analyzers never open files or talk to the network, so they are pure
+functions of their input and are tested on bytes alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from hullguard.inventory import Location, OSInfo, Package, Skipped
+
+__all__ = [
+    "Analyzer",
+    "AnalyzerResult",
+    "EntryKind",
+    "FileHeader",
+    "FileInput",
+    "ParserAnalyzer",
+]
+
+
+class EntryKind(StrEnum):
+    """The kinds of filesystem entry a layer can hold."""
+
+    FILE = "file"
+    DIR = "dir"
+    SYMLINK = "symlink"
+    HARDLINK = "hardlink"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class FileHeader:
+    """What the tar header (or ``lstat``) says about an entry; cheap to inspect."""
+
+    size: int
+    mode: int
+    kind: EntryKind = EntryKind.FILE
+    linkname: str = ""
+    uid: int = 0
+    gid: int = 0
+    mtime: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FileInput:
+    """One file handed to an analyzer: where it is, its header and its whole content."""
+
+    path: str
+    """Absolute, normalised path inside the image (``/usr/lib/os-release``)."""
+    header: FileHeader
+    content: bytes
+    diff_id: str | None = None
+    """The layer holding this file; None for a directory source."""
+
+    @property
+    def location(self) -> Location:
+        """The location packages found in this file should carry."""
+        return Location(self.path, self.diff_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzerResult:
+    """What one analyzer found in one file. Merging across layers happens elsewhere."""
+
+    packages: tuple[Package, ...] = ()
+    os: OSInfo | None = None
+    owned_files: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(package name, paths) pairs from package-manager file lists such as dpkg ``info/*.list``."""
+    skipped: tuple[Skipped, ...] = ()
+    extra: tuple[tuple[str, str], ...] = field(default=())
+    """Small facts for later stages (e.g. ``("debian_version", "12.5")``)."""
+
+
+class Analyzer(Protocol):
+    """A file analyzer; ``version`` is part of the layer cache key: bump it when output changes."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+    def wants(self, path: str, header: FileHeader) -> bool:
+        """Decide from path and header alone whether this file should be read."""
+        ...
+
+    def analyze(self, file: FileInput) -> AnalyzerResult:
+        """Turn the file's bytes into packages, OS facts or skip notes. Never raises for bad data."""
+        ...
+
+
+Parser = Callable[[FileInput], AnalyzerResult]
+Predicate = Callable[[str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class ParserAnalyzer:
+    """An analyzer declared from a path predicate and a parser, as syft binds parsers to globs.
+
+    The parser may raise ``ValueError`` (or ``UnicodeDecodeError``, ``KeyError``) for malformed
+    files; they become a :class:`Skipped` entry naming the file, never an exception.
+    """
+
+    id: str
+    version: int
+    parse: Parser
+    basenames: Collection[str] = ()
+    suffixes: tuple[str, ...] = ()
+    predicate: Predicate | None = None
+    max_size: int = 64 * 1024 * 1024
+
+    def wants(self, path: str, header: FileHeader) -> bool:
+        """Regular files whose base name or suffix matches, or that the predicate accepts."""
+        if header.kind is not EntryKind.FILE or header.size > self.max_size:
+            return False
+        base = path.rpartition("/")[2]
+        if base in self.basenames or (self.suffixes and path.endswith(self.suffixes)):
+            return True
+        return self.predicate is not None and self.predicate(path)
+
+    def analyze(self, file: FileInput) -> AnalyzerResult:
+        """Run the parser; malformed input becomes a skip note naming the file."""
+        try:
+            return self.parse(file)
+        except (ValueError, KeyError, IndexError, UnicodeDecodeError) as exc:
+            reason = f"{type(exc).__name__}: {exc}"[:300]
+            return AnalyzerResult(skipped=(Skipped(file.path, reason, file.diff_id, self.id),))
