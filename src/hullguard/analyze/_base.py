@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Protocol
 
+from hullguard.image._entry import EntryKind, FileHeader
 from hullguard.inventory import Location, OSInfo, Package, Skipped
 
 __all__ = [
@@ -23,29 +23,6 @@ __all__ = [
     "FileInput",
     "ParserAnalyzer",
 ]
-
-
-class EntryKind(StrEnum):
-    """The kinds of filesystem entry a layer can hold."""
-
-    FILE = "file"
-    DIR = "dir"
-    SYMLINK = "symlink"
-    HARDLINK = "hardlink"
-    OTHER = "other"
-
-
-@dataclass(frozen=True, slots=True)
-class FileHeader:
-    """What the tar header (or ``lstat``) says about an entry; cheap to inspect."""
-
-    size: int
-    mode: int
-    kind: EntryKind = EntryKind.FILE
-    linkname: str = ""
-    uid: int = 0
-    gid: int = 0
-    mtime: int = 0
 
 
 @dataclass(frozen=True, slots=True)

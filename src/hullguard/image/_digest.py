@@ -102,3 +102,9 @@ class VerifyingReader:
 
     def close(self) -> None:
         self._raw.close()
+
+    def __enter__(self) -> VerifyingReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

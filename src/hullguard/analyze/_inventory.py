@@ -1,0 +1,92 @@
+"""From merged layer results to the image's :class:`Inventory`: a pure function."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from hullguard.analyze._layer import LayerResult
+from hullguard.analyze._merge import LayeredFile, merge_layers
+from hullguard.image._model import Image
+from hullguard.inventory import Inventory, LayerInfo, OSInfo, Package, Skipped
+from hullguard.inventory.purl import with_purls
+
+__all__ = ["build_inventory", "inventory_from_files"]
+
+_OS_PRECEDENCE = ("/etc/os-release", "/usr/lib/os-release")
+
+
+def _pick_os(files: Sequence[LayeredFile]) -> OSInfo | None:
+    """``/etc/os-release`` wins over ``/usr/lib/os-release`` (os-release(5)); then release files."""
+    found: dict[str, OSInfo] = {}
+    facts: dict[str, str] = {}
+    for item in files:
+        result = item.file.result
+        if result.os is not None:
+            found[item.file.path] = result.os
+        facts.update(result.extra)
+    for path in _OS_PRECEDENCE:
+        if path in found:
+            return found[path]
+    if "alpine_release" in facts:
+        return OSInfo(id="alpine", version_id=facts["alpine_release"])
+    if "debian_version" in facts:
+        return OSInfo(id="debian", version_id=facts["debian_version"].split(".")[0])
+    return next(iter(found.values()), None)
+
+
+def _attach_owned_files(packages: list[Package], files: Sequence[LayeredFile]) -> list[Package]:
+    owned: dict[str, tuple[str, ...]] = {}
+    for item in files:
+        for name, paths in item.file.result.owned_files:
+            owned[name] = paths
+    if not owned:
+        return packages
+    return [
+        dataclasses.replace(p, files=owned[p.name]) if not p.files and p.name in owned else p for p in packages
+    ]
+
+
+def inventory_from_files(files: Sequence[LayeredFile], skipped: Sequence[Skipped] = ()) -> Inventory:
+    """Collect OS and packages from visible file results; packages sorted by ``sort_key``."""
+    os_info = _pick_os(files)
+    packages = [p for item in files for p in item.file.result.packages]
+    packages = _attach_owned_files(packages, files)
+    packages.sort(key=Package.sort_key)
+    notes = [s for item in files for s in item.file.result.skipped]
+    notes.extend(skipped)
+    notes.sort(key=lambda s: (s.path, s.analyzer, s.reason))
+    return with_purls(Inventory(os=os_info, packages=tuple(packages), skipped=tuple(notes)))
+
+
+def build_inventory(image: Image, layers: Sequence[LayerResult]) -> Inventory:
+    """Merge the image's layer results (whiteouts applied) into its inventory."""
+    view = merge_layers(layers)
+    skipped = [s for layer in layers for s in layer.skipped]
+    base = inventory_from_files(view.visible, skipped)
+    infos = tuple(
+        LayerInfo(
+            index=ref.index,
+            diff_id=ref.diff_id,
+            digest=ref.digest,
+            media_type=ref.media_type,
+            size=ref.size if ref.size >= 0 else result.size,
+            created_by=ref.created_by,
+        )
+        for ref, result in zip(image.layers, layers, strict=True)
+    )
+    extra = {"source": image.source}
+    if image.config.created:
+        extra["created"] = image.config.created
+    return dataclasses.replace(
+        base,
+        layers=infos,
+        image_name=image.name,
+        image_digest=image.digest,
+        config_digest=image.config_digest,
+        repo_tags=image.repo_tags,
+        repo_digests=image.repo_digests,
+        architecture=image.config.architecture,
+        os_name=image.config.os,
+        extra=extra,
+    )

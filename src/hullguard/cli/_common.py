@@ -1,0 +1,173 @@
+"""What every command shares: options from flags and environment, progress, output, errors.
+
+The library never prints or exits; this module is where errors become a message, a hint and
+an exit code, and where the environment is read (once, here, and passed down).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
+
+from hullguard.analyze import DirectoryLayerCache, LayerCache, NoLayerCache
+from hullguard.errors import BadInputError, ConfigError, HullguardError
+from hullguard.image import Limits, SourceOptions
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_ERROR",
+    "BarProgress",
+    "cache_dir",
+    "fail",
+    "layer_cache",
+    "output_stream",
+    "run_command",
+    "source_options",
+    "stderr",
+]
+
+EXIT_BAD_INPUT = 2
+"""Malformed or hostile input, or a usage error."""
+EXIT_ERROR = 3
+"""The work could not be done (engine or registry unreachable, permission denied)."""
+
+stderr = Console(stderr=True, highlight=False)
+
+T = TypeVar("T")
+
+
+def fail(error: HullguardError) -> NoReturn:
+    """Print one line (and a hint) for a library error and exit with its code."""
+    stderr.print(f"[bold red]error:[/] {error.message}", markup=True, soft_wrap=True)
+    if error.hint:
+        stderr.print(f"[yellow]hint:[/] {error.hint}", markup=True, soft_wrap=True)
+    code = EXIT_BAD_INPUT if isinstance(error, BadInputError | ConfigError) else EXIT_ERROR
+    raise typer.Exit(code)
+
+
+def run_command(work: Callable[[], T]) -> T:
+    """Run a command body, turning library errors into exit codes without a traceback."""
+    try:
+        return work()
+    except HullguardError as exc:
+        fail(exc)
+    except KeyboardInterrupt:
+        stderr.print("interrupted")
+        raise typer.Exit(130) from None
+
+
+def cache_dir() -> Path:
+    """``HULLGUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/hullguard``, else ``~/.cache/hullguard``."""
+    explicit = os.environ.get("HULLGUARD_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hullguard"
+
+
+def layer_cache(*, enabled: bool) -> LayerCache:
+    """The on-disk layer cache, or none with ``--no-cache``."""
+    return DirectoryLayerCache(cache_dir()) if enabled else NoLayerCache()
+
+
+def source_options(
+    *,
+    platform: str | None,
+    image: str | None,
+    insecure: bool,
+    max_layer_size: int | None = None,
+) -> SourceOptions:
+    """Source options from flags and the usual Docker environment variables."""
+    docker_config = Path(os.environ.get("DOCKER_CONFIG") or Path.home() / ".docker") / "config.json"
+    limits = Limits() if max_layer_size is None else Limits(max_layer_bytes=max_layer_size)
+    podman = os.environ.get("CONTAINER_HOST")
+    if not podman:
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        user_sock = Path(runtime, "podman", "podman.sock") if runtime else None
+        podman = f"unix://{user_sock}" if user_sock and user_sock.exists() else "unix:///run/podman/podman.sock"
+    return SourceOptions(
+        platform=platform,
+        image=image,
+        limits=limits,
+        docker_host=os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock",
+        podman_host=podman,
+        docker_config=docker_config,
+        allow_insecure_registry=insecure,
+    )
+
+
+class BarProgress:
+    """Rich progress bars on stderr for the layer pass; silent when stderr is not a terminal."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeElapsedColumn(),
+            console=stderr,
+            transient=True,
+            disable=not enabled,
+        )
+        self._task: int | None = None
+
+    def __enter__(self) -> BarProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def begin(self, description: str, total: int | None) -> None:
+        """Start a bar for one layer."""
+        self._task = self._progress.add_task(description, total=total)
+
+    def advance(self, nbytes: int) -> None:
+        """Move the current bar."""
+        if self._task is not None:
+            self._progress.advance(self._task, nbytes)  # type: ignore[arg-type]
+
+    def end(self) -> None:
+        """Drop the finished bar."""
+        if self._task is not None:
+            self._progress.remove_task(self._task)  # type: ignore[arg-type]
+            self._task = None
+
+
+def show_progress(quiet: bool) -> bool:
+    """Bars only for people: a terminal on stderr, not ``--quiet``, not CI logs."""
+    return not quiet and sys.stderr.isatty()
+
+
+@contextmanager
+def output_stream(path: Path | None) -> Iterator[IO[str]]:
+    """stdout, or a file written atomically: on any error the target is left untouched."""
+    if path is None:
+        yield sys.stdout
+        return
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            yield out
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

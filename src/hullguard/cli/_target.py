@@ -1,0 +1,41 @@
+"""Options every image command takes, and opening the target with them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hullguard.cli._common import source_options, stderr
+from hullguard.image import Image, RootfsTarget, open_target
+
+__all__ = ["ImageArg", "ImageOpt", "InsecureOpt", "PlatformOpt", "QuietOpt", "open_for_cli"]
+
+ImageArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="IMAGE",
+        help="docker-archive:FILE, oci-layout:DIR[:tag], docker:NAME, podman:NAME, rootfs:DIR, or host/repo:tag",
+    ),
+]
+PlatformOpt = Annotated[
+    str | None, typer.Option("--platform", help="os/arch[/variant] to pick from a multi-arch image")
+]
+ImageOpt = Annotated[
+    str | None, typer.Option("--image", help="which image of a multi-image docker-archive (tag, id or index)")
+]
+InsecureOpt = Annotated[
+    bool, typer.Option("--insecure", help="allow plain HTTP and self-signed TLS for non-loopback registries")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars or notes on stderr")]
+
+
+def open_for_cli(
+    reference: str, *, platform: str | None, image: str | None, insecure: bool, quiet: bool
+) -> Image | RootfsTarget:
+    """Open the target and tell the user how an unprefixed reference was resolved."""
+    target = open_target(reference, source_options(platform=platform, image=image, insecure=insecure))
+    if not quiet:
+        for note in target.notes:
+            stderr.print(f"[dim]{note}[/]", markup=True, soft_wrap=True)
+    return target

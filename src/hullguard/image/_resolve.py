@@ -1,0 +1,133 @@
+"""Turn what the user typed into an image source, the way a user expects.
+
+Prefixed references go where they say. An unprefixed one is tried in order: an existing path
+(OCI layout directory or tar, docker-archive tar, else a plain directory as rootfs), then the
+local engine if it has the image, then a registry. The choice is recorded in ``Image.notes``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hullguard.errors import ImageError
+from hullguard.image._docker_archive import open_docker_archive
+from hullguard.image._engine import open_engine_image
+from hullguard.image._limits import Limits
+from hullguard.image._model import Image
+from hullguard.image._oci_layout import open_oci_layout
+
+__all__ = ["PREFIXES", "RootfsTarget", "SourceOptions", "open_target"]
+
+PREFIXES = ("docker-archive", "oci-layout", "oci", "docker", "podman", "registry", "rootfs")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceOptions:
+    """How to reach images: engines, registries, limits. Built by the CLI from flags and env."""
+
+    platform: str | None = None
+    """``os/arch[/variant]`` to pick from a multi-arch index."""
+    image: str | None = None
+    """Which image of a multi-image docker-archive (tag, id or index)."""
+    limits: Limits = field(default_factory=Limits)
+    docker_host: str = "unix:///var/run/docker.sock"
+    podman_host: str = "unix:///run/podman/podman.sock"
+    docker_config: Path | None = None
+    """The Docker client config holding registry credentials."""
+    allow_insecure_registry: bool = False
+    """Plain HTTP and unverified TLS for registries that are not on loopback."""
+    engine_timeout: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class RootfsTarget:
+    """An unpacked filesystem to analyze in place."""
+
+    path: Path
+    notes: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """How reports name it."""
+        return f"rootfs:{self.path}"
+
+
+def _engine_client(base_url: str, timeout: float) -> Any:
+    import docker  # imported on use: the SDK is slow to import and not every command needs it
+
+    return docker.DockerClient(base_url=base_url, timeout=timeout)
+
+
+def _open_engine(name: str, kind: str, options: SourceOptions) -> Image:
+    url = options.docker_host if kind == "docker" else options.podman_host
+    try:
+        client = _engine_client(url, options.engine_timeout)
+    except Exception as exc:  # docker.errors.DockerException wraps many causes
+        raise ImageError(
+            f"{kind}:{name}: cannot reach the {kind} engine at {url}: {exc}",
+            hint=f"start the {kind} service, or set {'DOCKER_HOST' if kind == 'docker' else 'CONTAINER_HOST'}",
+        ) from exc
+    return open_engine_image(client, name, source=kind, limits=options.limits)
+
+
+def _open_registry(name: str, options: SourceOptions) -> Image:
+    from hullguard.image._registry_open import open_registry
+
+    return open_registry(name, options)
+
+
+def _sniff_path(path: Path) -> str:
+    """Which local source a path is: ``oci-layout``, ``docker-archive`` or ``rootfs``."""
+    if path.is_dir():
+        return "oci-layout" if (path / "index.json").is_file() and (path / "oci-layout").is_file() else "rootfs"
+    from hullguard.image._archive_index import ArchiveIndex
+
+    index = ArchiveIndex(path, limits=Limits(), where=str(path))
+    if "oci-layout" in index and "index.json" in index and "manifest.json" not in index:
+        return "oci-layout"
+    return "docker-archive"
+
+
+def _engine_has(name: str, options: SourceOptions) -> bool:
+    try:
+        client = _engine_client(options.docker_host, 5.0)
+        client.api.inspect_image(name)
+    except Exception:  # no engine, no socket, or no such image: all mean "not here"
+        return False
+    return True
+
+
+def _open_prefixed(kind: str, rest: str, options: SourceOptions) -> Image | RootfsTarget:
+    if kind == "docker-archive":
+        return open_docker_archive(Path(rest), selector=options.image, limits=options.limits)
+    if kind in ("oci-layout", "oci"):
+        return open_oci_layout(rest, platform=options.platform, limits=options.limits)
+    if kind in ("docker", "podman"):
+        return _open_engine(rest, kind, options)
+    if kind == "rootfs":
+        return RootfsTarget(Path(rest))
+    return _open_registry(rest.removeprefix("//"), options)
+
+
+def open_target(text: str, options: SourceOptions) -> Image | RootfsTarget:
+    """Open the image (or directory) named by ``text``; see the module docstring for the order."""
+    kind, sep, rest = text.partition(":")
+    if sep and kind in PREFIXES and not Path(text).exists():
+        return _open_prefixed(kind, rest, options)
+    path = Path(text)
+    if path.exists():
+        chosen = _sniff_path(path)
+        target = _open_prefixed(chosen, text, options)
+        note = f"{text}: an existing path, read as {chosen}"
+    elif _engine_has(text, options):
+        target = _open_engine(text, "docker", options)
+        note = f"{text}: found in the local docker engine (use a registry reference with a host to pull instead)"
+    else:
+        target = _open_registry(text, options)
+        note = f"{text}: not a local path or engine image, pulled from its registry"
+    if isinstance(target, RootfsTarget):
+        return RootfsTarget(target.path, (note,))
+    target.notes.append(note)
+    return target
