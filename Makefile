@@ -19,15 +19,17 @@ services:
 	bash .ci/start-services.sh
 
 demo: venv
-	$(BIN)/python -m tests.images.build --out $(SAMPLE_DIR) --only oci
-	$(BIN)/hullguard image inspect oci-layout:$(SAMPLE_DIR)/recipe-3/sample-oci-gzip:sample
-	$(BIN)/hullguard sbom oci-layout:$(SAMPLE_DIR)/recipe-3/sample-oci-gzip:sample
+	@command -v debootstrap >/dev/null || (apt-get update -qq && apt-get install -y -qq debootstrap)
+	@out=$$($(BIN)/python -m tests.images.build --out $(SAMPLE_DIR) --only oci) && \
+	  $(BIN)/hullguard image inspect oci-layout:$$out/sample-oci-gzip:sample && \
+	  $(BIN)/hullguard sbom oci-layout:$$out/sample-oci-gzip:sample
 
 lint: venv
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy src
 
 test: venv lint
+	$(BIN)/python -m tests.images.build --out $(SAMPLE_DIR) >/dev/null
 	$(BIN)/pytest -n 2 --dist loadgroup -q
 
 bench: venv
