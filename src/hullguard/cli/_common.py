@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, NoReturn, TypeVar
+from typing import NoReturn, TextIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -157,7 +157,7 @@ def show_progress(quiet: bool) -> bool:
 
 
 @contextmanager
-def output_stream(path: Path | None) -> Iterator[IO[str]]:
+def output_stream(path: Path | None) -> Iterator[TextIO]:
     """stdout, or a file written atomically: on any error the target is left untouched."""
     if path is None:
         yield sys.stdout
