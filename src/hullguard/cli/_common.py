@@ -36,6 +36,7 @@ __all__ = [
     "cache_dir",
     "fail",
     "layer_cache",
+    "limits_from_env",
     "output_stream",
     "run_command",
     "source_options",
@@ -86,16 +87,33 @@ def layer_cache(*, enabled: bool) -> LayerCache:
     return DirectoryLayerCache(cache_dir()) if enabled else NoLayerCache()
 
 
-def source_options(
-    *,
-    platform: str | None,
-    image: str | None,
-    insecure: bool,
-    max_layer_size: int | None = None,
-) -> SourceOptions:
+_LIMIT_VARIABLES = {
+    "HULLGUARD_MAX_LAYER_BYTES": "max_layer_bytes",
+    "HULLGUARD_MAX_RATIO": "max_ratio",
+    "HULLGUARD_RATIO_FLOOR_BYTES": "ratio_floor",
+    "HULLGUARD_MAX_FILE_BYTES": "max_file_bytes",
+    "HULLGUARD_MAX_HEADER_BYTES": "max_header_bytes",
+}
+
+
+def limits_from_env() -> Limits:
+    """The default :class:`Limits`, each overridable by a ``HULLGUARD_MAX_*`` variable."""
+    values: dict[str, int] = {}
+    for variable, name in _LIMIT_VARIABLES.items():
+        raw = os.environ.get(variable)
+        if raw is None:
+            continue
+        try:
+            values[name] = int(raw)
+        except ValueError:
+            raise ConfigError(f"{variable}={raw!r} is not a whole number of bytes") from None
+    return Limits(**values)
+
+
+def source_options(*, platform: str | None, image: str | None, insecure: bool) -> SourceOptions:
     """Source options from flags and the usual Docker environment variables."""
     docker_config = Path(os.environ.get("DOCKER_CONFIG") or Path.home() / ".docker") / "config.json"
-    limits = Limits() if max_layer_size is None else Limits(max_layer_bytes=max_layer_size)
+    limits = limits_from_env()
     podman = os.environ.get("CONTAINER_HOST")
     if not podman:
         runtime = os.environ.get("XDG_RUNTIME_DIR")

@@ -10,10 +10,17 @@ import typer
 
 from hullguard import __version__
 from hullguard.analyze import analyze_target, build_analyzers
-from hullguard.cli._common import BarProgress, layer_cache, output_stream, run_command, show_progress, stderr
+from hullguard.cli._common import (
+    BarProgress,
+    layer_cache,
+    limits_from_env,
+    output_stream,
+    run_command,
+    show_progress,
+    stderr,
+)
 from hullguard.cli._target import ImageArg, ImageOpt, InsecureOpt, PlatformOpt, QuietOpt, open_for_cli
 from hullguard.errors import SbomError
-from hullguard.image import SourceOptions
 from hullguard.inventory import Inventory
 from hullguard.sbom import build_sbom_writers, find_writer, read_sbom
 
@@ -34,7 +41,7 @@ def _inventory(reference: str, *, platform: str | None, image: str | None, insec
             raise SbomError(f"{reference}: cannot read: {exc.strerror}") from exc
         return read_sbom(data, where=str(path))
     target = open_for_cli(reference, platform=platform, image=image, insecure=insecure, quiet=quiet)
-    limits = SourceOptions().limits
+    limits = limits_from_env()
     started = time.monotonic()
     try:
         with BarProgress(enabled=show_progress(quiet)) as progress:

@@ -1,0 +1,74 @@
+"""Builders of malformed and hostile images, made by fixture code when a test runs."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import tarfile
+from pathlib import Path
+
+
+def tar_bytes(*members: tuple[str, bytes], kind: bytes = tarfile.REGTYPE, fmt: int = tarfile.GNU_FORMAT) -> bytes:
+    """An uncompressed tar whose member names are written verbatim (``..`` and ``/`` included)."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=fmt) as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.type = kind
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def symlink_tar(name: str, target: str) -> bytes:
+    """A tar holding one symlink ``name -> target``."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        info = tarfile.TarInfo(name)
+        info.type = tarfile.SYMTYPE
+        info.linkname = target
+        tar.addfile(info)
+    return buf.getvalue()
+
+
+def _blob(root: Path, data: bytes) -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    (root / "blobs" / "sha256" / digest).write_bytes(data)
+    return f"sha256:{digest}"
+
+
+def oci_layout(
+    root: Path,
+    layers: list[bytes],
+    *,
+    stored: list[bytes] | None = None,
+    diff_ids: list[str] | None = None,
+    tag: str = "t",
+) -> Path:
+    """Write an OCI layout with these uncompressed layers (gzip-stored unless ``stored`` is given).
+
+    ``diff_ids`` overrides the config's (to make them lie); ``stored`` overrides the blobs.
+    """
+    (root / "blobs" / "sha256").mkdir(parents=True)
+    blobs = stored if stored is not None else [gzip.compress(layer, mtime=0) for layer in layers]
+    descriptors = [
+        {"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": _blob(root, b), "size": len(b)}
+        for b in blobs
+    ]
+    ids = diff_ids or ["sha256:" + hashlib.sha256(layer).hexdigest() for layer in layers]
+    config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": ids},
+                         "history": [{"created_by": f"step {i}"} for i in range(len(ids))]}).encode()
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": _blob(root, config),
+                   "size": len(config)},
+        "layers": descriptors,
+    }).encode()
+    index = {"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": _blob(root, manifest),
+        "size": len(manifest), "annotations": {"org.opencontainers.image.ref.name": tag}}]}
+    (root / "index.json").write_text(json.dumps(index))
+    (root / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
+    return root
