@@ -10,7 +10,9 @@ import tarfile
 from pathlib import Path
 
 
-def tar_bytes(*members: tuple[str, bytes], kind: bytes = tarfile.REGTYPE, fmt: int = tarfile.GNU_FORMAT) -> bytes:
+def tar_bytes(
+    *members: tuple[str, bytes], kind: bytes = tarfile.REGTYPE, fmt: int = tarfile.GNU_FORMAT
+) -> bytes:
     """An uncompressed tar whose member names are written verbatim (``..`` and ``/`` included)."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=fmt) as tar:
@@ -58,17 +60,37 @@ def oci_layout(
         for b in blobs
     ]
     ids = diff_ids or ["sha256:" + hashlib.sha256(layer).hexdigest() for layer in layers]
-    config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": ids},
-                         "history": [{"created_by": f"step {i}"} for i in range(len(ids))]}).encode()
-    manifest = json.dumps({
-        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": _blob(root, config),
-                   "size": len(config)},
-        "layers": descriptors,
-    }).encode()
-    index = {"schemaVersion": 2, "manifests": [{
-        "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": _blob(root, manifest),
-        "size": len(manifest), "annotations": {"org.opencontainers.image.ref.name": tag}}]}
+    config = json.dumps(
+        {
+            "architecture": "amd64",
+            "os": "linux",
+            "rootfs": {"type": "layers", "diff_ids": ids},
+            "history": [{"created_by": f"step {i}"} for i in range(len(ids))],
+        }
+    ).encode()
+    manifest = json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {
+                "mediaType": "application/vnd.oci.image.config.v1+json",
+                "digest": _blob(root, config),
+                "size": len(config),
+            },
+            "layers": descriptors,
+        }
+    ).encode()
+    index = {
+        "schemaVersion": 2,
+        "manifests": [
+            {
+                "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "digest": _blob(root, manifest),
+                "size": len(manifest),
+                "annotations": {"org.opencontainers.image.ref.name": tag},
+            }
+        ],
+    }
     (root / "index.json").write_text(json.dumps(index))
     (root / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
     return root

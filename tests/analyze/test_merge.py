@@ -13,7 +13,9 @@ def _file(path: str, name: str = "") -> FileResult:
     return FileResult(path, "python", AnalyzerResult(packages=packages))
 
 
-def _layer(n: int, *files: FileResult, whiteouts: tuple[str, ...] = (), opaque: tuple[str, ...] = ()) -> LayerResult:
+def _layer(
+    n: int, *files: FileResult, whiteouts: tuple[str, ...] = (), opaque: tuple[str, ...] = ()
+) -> LayerResult:
     return LayerResult(f"sha256:{n}", files=files, whiteouts=whiteouts, opaque_dirs=opaque)
 
 
@@ -33,7 +35,10 @@ CASES = [
     ),
     (
         "whiteout of a parent directory",
-        [_layer(1, _file("/site/a/METADATA", "a"), _file("/site/b/METADATA", "b")), _layer(2, whiteouts=("/site/a",))],
+        [
+            _layer(1, _file("/site/a/METADATA", "a"), _file("/site/b/METADATA", "b")),
+            _layer(2, whiteouts=("/site/a",)),
+        ],
         {"/site/b/METADATA": "sha256:1"},
         [("/site/a/METADATA", "sha256:1", "sha256:2")],
     ),
@@ -72,7 +77,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("layers", "visible", "removed"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_merge_layers(layers: list[LayerResult], visible: dict[str, str], removed: list[tuple[str, str, str]]) -> None:
+def test_merge_layers(
+    layers: list[LayerResult], visible: dict[str, str], removed: list[tuple[str, str, str]]
+) -> None:
     view = merge_layers(layers)
     assert {v.file.path: v.diff_id for v in view.visible} == visible
     assert [(r.file.path, r.diff_id, by) for r, by in view.removed] == removed

@@ -14,6 +14,7 @@ from hullguard.analyze.os_release import PLUGINS as OS_PLUGINS
 from hullguard.analyze.os_release import parse_os_release
 from hullguard.inventory import PackageType
 
+
 def _input(path: str, data: bytes) -> FileInput:
     return FileInput(path, FileHeader(len(data), 0o644), data, "sha256:" + "1" * 64)
 
@@ -60,12 +61,17 @@ def test_distroless_status_d(pkgdb_dir: Path) -> None:
 
 
 def test_dpkg_list_gives_owned_files() -> None:
-    result = parse_dpkg_list(_input("/var/lib/dpkg/info/libc6:amd64.list", b"/.\n/lib\n/lib/x86_64-linux-gnu/libc.so.6\n"))
+    result = parse_dpkg_list(
+        _input("/var/lib/dpkg/info/libc6:amd64.list", b"/.\n/lib\n/lib/x86_64-linux-gnu/libc.so.6\n")
+    )
     assert result.owned_files == (("libc6", ("/lib", "/lib/x86_64-linux-gnu/libc.so.6")),)
 
 
 def test_dpkg_skips_not_installed_stanzas() -> None:
-    data = b"Package: a\nStatus: install ok installed\nVersion: 1\n\nPackage: b\nStatus: deinstall ok config-files\nVersion: 2\n"
+    data = (
+        b"Package: a\nStatus: install ok installed\nVersion: 1\n\n"
+        b"Package: b\nStatus: deinstall ok config-files\nVersion: 2\n"
+    )
     assert [p.name for p in parse_dpkg_status(_input("/var/lib/dpkg/status", data)).packages] == ["a"]
 
 
@@ -88,8 +94,11 @@ def test_apk_origin_differs_from_name(pkgdb_dir: Path) -> None:
 
 @pytest.mark.parametrize(
     ("folder", "os_id", "version"),
-    [("dpkg/debian-10-buster", "debian", "10"), ("apk/alpine-3.10.4", "alpine", "3.10.4"),
-     ("apk/alpine-3.7.0", "alpine", "3.7.0")],
+    [
+        ("dpkg/debian-10-buster", "debian", "10"),
+        ("apk/alpine-3.10.4", "alpine", "3.10.4"),
+        ("apk/alpine-3.7.0", "alpine", "3.7.0"),
+    ],
     ids=["debian", "alpine-3.10", "alpine-3.7"],
 )
 def test_os_release_of_real_images(pkgdb_dir: Path, folder: str, os_id: str, version: str) -> None:

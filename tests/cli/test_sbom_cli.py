@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import zstandard
-
 from tests.conftest import SampleImages
 from tests.hostile import oci_layout, symlink_tar, tar_bytes
 
@@ -69,7 +68,9 @@ def test_rootfs_directory(sample_images: SampleImages, tmp_path: Path) -> None:
 @pytest.mark.parametrize("fmt", ["cyclonedx-json", "spdx-json", "table", "json"])
 def test_formats_write_to_a_file(sample_images: SampleImages, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / "out"
-    result = run("sbom", "-q", "-f", fmt, "-o", str(out), f"oci-layout:{sample_images.oci_zstd}:final", cache=tmp_path)
+    result = run(
+        "sbom", "-q", "-f", fmt, "-o", str(out), f"oci-layout:{sample_images.oci_zstd}:final", cache=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     text = out.read_text()
     assert "express" in text and "libc6" in text
@@ -82,15 +83,31 @@ def _layer_with(name: str) -> bytes:
 HOSTILE = {
     "dotdot-entry": ([_layer_with("../../etc/os-release")], None, {}, "climbs out of the image root"),
     "absolute-entry": ([_layer_with("/etc/os-release")], None, {}, "absolute path"),
-    "truncated-gzip": ([_layer_with("etc/os-release")], [gzip.compress(_layer_with("etc/os-release"))[:-30]], {},
-                       "corrupt or truncated"),
-    "truncated-zstd": ([_layer_with("etc/os-release")],
-                       [zstandard.ZstdCompressor().compress(_layer_with("etc/os-release"))[:-8]], {},
-                       "corrupt or truncated"),
-    "diff-id-lie": ([_layer_with("etc/os-release")], None, {"diff_ids": ["sha256:" + "0" * 64]}, "the config says"),
+    "truncated-gzip": (
+        [_layer_with("etc/os-release")],
+        [gzip.compress(_layer_with("etc/os-release"))[:-30]],
+        {},
+        "corrupt or truncated",
+    ),
+    "truncated-zstd": (
+        [_layer_with("etc/os-release")],
+        [zstandard.ZstdCompressor().compress(_layer_with("etc/os-release"))[:-8]],
+        {},
+        "corrupt or truncated",
+    ),
+    "diff-id-lie": (
+        [_layer_with("etc/os-release")],
+        None,
+        {"diff_ids": ["sha256:" + "0" * 64]},
+        "the config says",
+    ),
     "gzip-bomb": ([b"\0" * (32 << 20)], None, {"HULLGUARD_MAX_LAYER_BYTES": str(4 << 20)}, "inflates past"),
-    "ratio-bomb": ([b"\0" * (48 << 20)], None, {"HULLGUARD_MAX_RATIO": "50", "HULLGUARD_RATIO_FLOOR_BYTES": str(1 << 20)},
-                   "inflates more than"),
+    "ratio-bomb": (
+        [b"\0" * (48 << 20)],
+        None,
+        {"HULLGUARD_MAX_RATIO": "50", "HULLGUARD_RATIO_FLOOR_BYTES": str(1 << 20)},
+        "inflates more than",
+    ),
 }
 
 
@@ -102,8 +119,18 @@ def test_hostile_images_fail_cleanly(tmp_path: Path, case: str) -> None:
     layout = oci_layout(tmp_path / "img", layers, stored=stored, diff_ids=diff_ids)  # type: ignore[arg-type]
     before = sorted(p.name for p in tmp_path.iterdir())
     out = tmp_path / "sbom.json"
-    result = run("sbom", "-q", "--no-cache", "-f", "json", "-o", str(out), f"oci-layout:{layout}:t",
-                 cache=tmp_path / "cache", env=env)
+    result = run(
+        "sbom",
+        "-q",
+        "--no-cache",
+        "-f",
+        "json",
+        "-o",
+        str(out),
+        f"oci-layout:{layout}:t",
+        cache=tmp_path / "cache",
+        env=env,
+    )
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr

@@ -10,11 +10,11 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from tests.conftest import SampleImages
 
 from hullguard.errors import BadInputError, ImageError
 from hullguard.image import DigestMismatchError, Image, RootfsTarget, SourceOptions, open_target
 from hullguard.image._oci_layout import split_layout_reference
-from tests.conftest import SampleImages
 
 pytestmark = pytest.mark.xdist_group("images")
 
@@ -71,8 +71,11 @@ def test_oci_layout_tar(sample_images: SampleImages, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("dir", ("dir", None, None)), ("dir:v1", ("dir", "v1", None)),
-     ("dir@sha256:" + "a" * 64, ("dir", None, "sha256:" + "a" * 64))],
+    [
+        ("dir", ("dir", None, None)),
+        ("dir:v1", ("dir", "v1", None)),
+        ("dir@sha256:" + "a" * 64, ("dir", None, "sha256:" + "a" * 64)),
+    ],
     ids=["plain", "tag", "digest"],
 )
 def test_split_layout_reference(text: str, expected: tuple[str, str | None, str | None]) -> None:

@@ -33,11 +33,18 @@ def _read_all(data: bytes, limits: Limits | None = None) -> list[tuple[str, Entr
     return [(m.path, m.header.kind, reader.read_member()) for m in reader]
 
 
-@pytest.mark.parametrize("fmt", [tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT], ids=["ustar", "gnu", "pax"])
+@pytest.mark.parametrize(
+    "fmt", [tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT], ids=["ustar", "gnu", "pax"]
+)
 def test_reads_members_in_every_tar_format(fmt: int) -> None:
     long_name = "usr/" + "d" * 120 + "/file.txt"
-    data = _tar(("etc", None, tarfile.DIRTYPE), ("etc/os-release", b"ID=debian\n", tarfile.REGTYPE),
-                ("etc/link", None, tarfile.SYMTYPE), (long_name, b"x" * 700, tarfile.REGTYPE), fmt=fmt)
+    data = _tar(
+        ("etc", None, tarfile.DIRTYPE),
+        ("etc/os-release", b"ID=debian\n", tarfile.REGTYPE),
+        ("etc/link", None, tarfile.SYMTYPE),
+        (long_name, b"x" * 700, tarfile.REGTYPE),
+        fmt=fmt,
+    )
     got = _read_all(data)
     assert got == [
         ("/etc", EntryKind.DIR, b""),
@@ -62,7 +69,9 @@ def test_normalizes_member_paths(name: str, expected: str) -> None:
     assert normalize_member_path(name, where="t") == expected
 
 
-@pytest.mark.parametrize("name", ["../etc/passwd", "a/../../b", "/etc/shadow"], ids=["dotdot", "inner-dotdot", "absolute"])
+@pytest.mark.parametrize(
+    "name", ["../etc/passwd", "a/../../b", "/etc/shadow"], ids=["dotdot", "inner-dotdot", "absolute"]
+)
 def test_refuses_paths_leaving_the_root(name: str) -> None:
     data = _tar((name, b"x", tarfile.REGTYPE), fmt=tarfile.GNU_FORMAT)
     with pytest.raises(UnsafePathError, match="test"):

@@ -23,15 +23,23 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-RECIPE = "3"
-PIP_PACKAGES = ["requests==2.25.0", "urllib3==1.26.4", "flask==1.0", "jinja2==2.11.2", "pyjwt==1.7.1",
-                "certifi==2020.12.5", "idna==2.10", "chardet==4.0.0"]
+RECIPE = "4"
+PIP_PACKAGES = [
+    "requests==2.25.0",
+    "urllib3==1.26.4",
+    "flask==1.0",
+    "jinja2==2.11.2",
+    "pyjwt==1.7.1",
+    "certifi==2020.12.5",
+    "idna==2.10",
+    "chardet==4.0.0",
+]
 NPM_PACKAGES = ["express@4.17.1", "lodash@4.17.20", "ms@2.1.3"]
 DEBOOTSTRAP_INCLUDE = "python3-six,python3-yaml"
 BASE_TAG = "hullguard-test/sample-base:1"
 FINAL_TAG = "hullguard-test/sample:1"
 DOCKERFILE = """FROM hullguard-test/sample-base:1
-RUN rm -rf /usr/local/lib/python3.11/dist-packages/PyJWT-1.7.1.dist-info /usr/local/lib/python3.11/dist-packages/jwt
+RUN cd /usr/local/lib/python3.11/dist-packages && rm -rf PyJWT-1.7.1.dist-info jwt
 RUN mkdir -p /opt/tool && echo 'Metadata-Version: 2.1' > /opt/tool/README
 USER 1000:1000
 CMD ["python3", "-c", "print('hello')"]
@@ -56,13 +64,25 @@ def _packages(out: Path) -> tuple[Path, Path]:
     if not site.exists():
         tmp = out / "pip-site.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        _run("python3", "-m", "pip", "install", "-q", "--no-deps", "--only-binary=:all:", "--target", str(tmp),
-             *PIP_PACKAGES)
+        _run(
+            "python3",
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--target",
+            str(tmp),
+            *PIP_PACKAGES,
+        )
         shutil.rmtree(tmp / "bin", ignore_errors=True)
         tmp.rename(site)
     if not (app / "package-lock.json").exists():
         app.mkdir(parents=True, exist_ok=True)
-        (app / "package.json").write_text(json.dumps({"name": "sample-app", "version": "1.0.0", "private": True}))
+        (app / "package.json").write_text(
+            json.dumps({"name": "sample-app", "version": "1.0.0", "private": True})
+        )
         _run("npm", "install", "--no-audit", "--no-fund", "--silent", *NPM_PACKAGES, cwd=app)
     return site, app
 
@@ -71,11 +91,13 @@ def _layer(entries: list[tuple[str, Path | bytes | None]]) -> bytes:
     """A deterministic uncompressed tar: (path in image, source dir/file, bytes, or None=dir)."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+
         def norm(info: tarfile.TarInfo) -> tarfile.TarInfo:
             info.uid = info.gid = 0
             info.uname = info.gname = "root"
             info.mtime = 1700000000
             return info
+
         for name, src in entries:
             if isinstance(src, Path):
                 tar.add(src, arcname=name, filter=norm)
@@ -111,29 +133,59 @@ def build_oci(out: Path) -> Path:
         ("debootstrap bookworm minbase", _layer([(".", root)])),
         ("pip install --target dist-packages", _layer([("usr/local/lib/python3.11/dist-packages", site)])),
         ("npm install", _layer([("srv/app", app)])),
-        ("COPY npmrc /root/.npmrc", _layer([("root", None), ("root/.npmrc", b"//registry.example/:_authToken=npm_0000000000000000000000000000000000aa\n")])),
+        (
+            "COPY npmrc /root/.npmrc",
+            _layer(
+                [
+                    ("root", None),
+                    (
+                        "root/.npmrc",
+                        b"//registry.example/:_authToken=npm_0000000000000000000000000000000000aa\n",
+                    ),
+                ]
+            ),
+        ),
         ("RUN rm /root/.npmrc", _layer([("root", None), ("root/.wh..npmrc", b"")])),
     ]
     descriptors, diff_ids, history = [], [], []
     for step, tar in layers:
         diff_ids.append("sha256:" + hashlib.sha256(tar).hexdigest())
         digest, size = _blob(tmp, gzip.compress(tar, compresslevel=6, mtime=0))
-        descriptors.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": digest, "size": size})
+        descriptors.append(
+            {"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": digest, "size": size}
+        )
         history.append({"created": "2024-01-01T00:00:00Z", "created_by": step})
     config = {
-        "architecture": "amd64", "os": "linux", "created": "2024-01-01T00:00:00Z",
-        "config": {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
-                   "Cmd": ["/bin/bash"], "Labels": {"org.opencontainers.image.title": "hullguard sample"}},
+        "architecture": "amd64",
+        "os": "linux",
+        "created": "2024-01-01T00:00:00Z",
+        "config": {
+            "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+            "Cmd": ["/bin/bash"],
+            "Labels": {"org.opencontainers.image.title": "hullguard sample"},
+        },
         "rootfs": {"type": "layers", "diff_ids": diff_ids},
         "history": history,
     }
     cdigest, csize = _blob(tmp, json.dumps(config).encode())
-    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cdigest, "size": csize},
-                "layers": descriptors}
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cdigest, "size": csize},
+        "layers": descriptors,
+    }
     mdigest, msize = _blob(tmp, json.dumps(manifest).encode())
-    index = {"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
-             "digest": mdigest, "size": msize, "annotations": {"org.opencontainers.image.ref.name": "sample"}}]}
+    index = {
+        "schemaVersion": 2,
+        "manifests": [
+            {
+                "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "digest": mdigest,
+                "size": msize,
+                "annotations": {"org.opencontainers.image.ref.name": "sample"},
+            }
+        ],
+    }
     (tmp / "index.json").write_text(json.dumps(index))
     (tmp / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
     tmp.rename(layout)

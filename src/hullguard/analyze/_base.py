@@ -65,7 +65,10 @@ class Analyzer(Protocol):
     def version(self) -> int: ...
 
     def wants(self, path: str, header: FileHeader) -> bool:
-        """Decide from path and header alone whether this file should be read."""
+        """Decide from path and header alone whether this file should be read.
+
+        Only regular files are offered: links and directories carry no content.
+        """
         ...
 
     def analyze(self, file: FileInput) -> AnalyzerResult:

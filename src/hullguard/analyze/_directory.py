@@ -73,7 +73,9 @@ def walk_directory(
         st = entry.stat(follow_symlinks=False)
         kind = _kind(st.st_mode)
         linkname = os.readlink(entry.path) if kind is EntryKind.SYMLINK else ""
-        header = FileHeader(st.st_size, st.st_mode & 0o7777, kind, linkname, st.st_uid, st.st_gid, int(st.st_mtime))
+        header = FileHeader(
+            st.st_size, st.st_mode & 0o7777, kind, linkname, st.st_uid, st.st_gid, int(st.st_mtime)
+        )
         wanted = [a for a in analyzers if a.wants(path, header)]
         if not wanted:
             continue

@@ -43,7 +43,8 @@ def _attach_owned_files(packages: list[Package], files: Sequence[LayeredFile]) -
     if not owned:
         return packages
     return [
-        dataclasses.replace(p, files=owned[p.name]) if not p.files and p.name in owned else p for p in packages
+        dataclasses.replace(p, files=owned[p.name]) if not p.files and p.name in owned else p
+        for p in packages
     ]
 
 

@@ -33,7 +33,7 @@ class MergedView:
 
 
 def _under(path: str, root: str) -> bool:
-    return root == "/" or path == root or path.startswith(root + "/")
+    return root in ("/", path) or path.startswith(root + "/")
 
 
 def merge_layers(layers: Sequence[LayerResult]) -> MergedView:

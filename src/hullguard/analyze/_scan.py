@@ -8,19 +8,19 @@ diff_id from the image config (here). A mismatch fails the scan; nothing unverif
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import BinaryIO
+
+from pydantic import TypeAdapter
 
 from hullguard.analyze._base import Analyzer
 from hullguard.analyze._cache import LayerCache, NoLayerCache, layer_cache_key
 from hullguard.analyze._layer import LayerResult
 from hullguard.analyze._progress import LayerProgress, NoProgress
 from hullguard.analyze._walker import walk_layer
-from pydantic import TypeAdapter
-
 from hullguard.errors import BadInputError
 from hullguard.image._decompress import open_layer_stream
 from hullguard.image._digest import DigestMismatchError
 from hullguard.image._engine import EngineBlobs, adopt_streamed_config
+from hullguard.image._entry import Readable
 from hullguard.image._limits import Limits
 from hullguard.image._model import Image, LayerRef
 
@@ -30,7 +30,7 @@ __all__ = ["scan_layers"]
 class _ProgressReader:
     """Reports stored bytes to the progress sink as the decompressor pulls them."""
 
-    def __init__(self, raw: BinaryIO, progress: LayerProgress) -> None:
+    def __init__(self, raw: Readable, progress: LayerProgress) -> None:
         self._raw = raw
         self._progress = progress
 
@@ -86,7 +86,7 @@ def _scan_one(
     progress.begin(f"layer {layer.index + 1}/{len(image.layers)} {layer.diff_id[7:19]}", layer.size or None)
     try:
         with image.blobs.open_layer(layer) as raw:
-            stream = open_layer_stream(_ProgressReader(raw, progress), limits=limits, where=where)  # type: ignore[arg-type]
+            stream = open_layer_stream(_ProgressReader(raw, progress), limits=limits, where=where)
             with stream:
                 result = walk_layer(stream, analyzers, diff_id=layer.diff_id, limits=limits, where=where)
                 stream.drain()
@@ -132,7 +132,7 @@ def _scan_streamed(
         where = f"{image.name} {path}"
         progress.begin(f"layer {count}/{len(image.layers)} (streaming)", None)
         try:
-            stream = open_layer_stream(_ProgressReader(raw, progress), limits=limits, where=where)  # type: ignore[arg-type]
+            stream = open_layer_stream(_ProgressReader(raw, progress), limits=limits, where=where)
             pending = walk_layer(stream, analyzers, diff_id=_PENDING, limits=limits, where=where)
             stream.drain()
         finally:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import BinaryIO
 
 from hullguard.analyze._base import Analyzer, AnalyzerResult, FileInput
 from hullguard.analyze._layer import FileResult, LayerResult
 from hullguard.errors import HullguardError
+from hullguard.image._entry import EntryKind, Readable
 from hullguard.image._limits import Limits
 from hullguard.image._tar import TarReader
 from hullguard.inventory import Skipped
@@ -31,7 +31,7 @@ _OPAQUE = ".wh..wh..opq"
 
 
 def walk_layer(
-    stream: BinaryIO,
+    stream: Readable,
     analyzers: Sequence[Analyzer],
     *,
     diff_id: str,
@@ -57,9 +57,11 @@ def walk_layer(
             if base == _OPAQUE:
                 opaque.append(parent or "/")
             else:
-                whiteouts.append(f"{parent}/{base[len(_WHITEOUT):]}")
+                whiteouts.append(f"{parent}/{base[len(_WHITEOUT) :]}")
             continue
         header = member.header
+        if header.kind is not EntryKind.FILE:
+            continue  # only regular files have content; links and directories are never offered
         wanted = [a for a in analyzers if a.wants(path, header)]
         if not wanted:
             continue

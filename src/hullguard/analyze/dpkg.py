@@ -60,7 +60,11 @@ def parse_dpkg_list(file: FileInput) -> AnalyzerResult:
     """``info/<pkg>[:arch].list``: the files a package owns, one path per line."""
     name = file.path[len(_INFO) : -len(".list")].partition(":")[0]
     paths = sorted(
-        {line.strip() for line in file.content.decode("utf-8", "replace").splitlines() if line.strip() not in ("", "/.")}
+        {
+            line.strip()
+            for line in file.content.decode("utf-8", "replace").splitlines()
+            if line.strip() not in ("", "/.")
+        }
     )
     return AnalyzerResult(owned_files=((name, tuple(paths)),))
 

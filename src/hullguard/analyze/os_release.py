@@ -20,8 +20,8 @@ _RELEASE_FILES = {
 def parse_os_release(file: FileInput) -> AnalyzerResult:
     """Parse ``KEY=value`` lines, values quoted as in a shell (os-release(5))."""
     fields: dict[str, str] = {}
-    for line in file.content.decode("utf-8", "replace").splitlines():
-        line = line.strip()
+    for raw_line in file.content.decode("utf-8", "replace").splitlines():
+        line = raw_line.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
         key, _, value = line.partition("=")

@@ -118,7 +118,9 @@ def source_options(*, platform: str | None, image: str | None, insecure: bool) -
     if not podman:
         runtime = os.environ.get("XDG_RUNTIME_DIR")
         user_sock = Path(runtime, "podman", "podman.sock") if runtime else None
-        podman = f"unix://{user_sock}" if user_sock and user_sock.exists() else "unix:///run/podman/podman.sock"
+        podman = (
+            f"unix://{user_sock}" if user_sock and user_sock.exists() else "unix:///run/podman/podman.sock"
+        )
     return SourceOptions(
         platform=platform,
         image=image,

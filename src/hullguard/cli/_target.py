@@ -15,7 +15,10 @@ ImageArg = Annotated[
     str,
     typer.Argument(
         metavar="IMAGE",
-        help="docker-archive:FILE, oci-layout:DIR[:tag], docker:NAME, podman:NAME, rootfs:DIR, or host/repo:tag",
+        help=(
+            "docker-archive:FILE, oci-layout:DIR[:tag], docker:NAME, podman:NAME, rootfs:DIR, "
+            "or host/repo:tag"
+        ),
     ),
 ]
 PlatformOpt = Annotated[

@@ -31,8 +31,9 @@ def _formats() -> str:
     return ", ".join(build_sbom_writers().ids())
 
 
-def _inventory(reference: str, *, platform: str | None, image: str | None, insecure: bool,
-               quiet: bool, use_cache: bool) -> Inventory:
+def _inventory(
+    reference: str, *, platform: str | None, image: str | None, insecure: bool, quiet: bool, use_cache: bool
+) -> Inventory:
     if reference.startswith("sbom:"):
         path = Path(reference.removeprefix("sbom:"))
         try:
@@ -46,7 +47,11 @@ def _inventory(reference: str, *, platform: str | None, image: str | None, insec
     try:
         with BarProgress(enabled=show_progress(quiet)) as progress:
             inventory = analyze_target(
-                target, build_analyzers(), limits=limits, cache=layer_cache(enabled=use_cache), progress=progress
+                target,
+                build_analyzers(),
+                limits=limits,
+                cache=layer_cache(enabled=use_cache),
+                progress=progress,
             )
     finally:
         close = getattr(target, "close", None)
@@ -65,11 +70,15 @@ def sbom(
     format: Annotated[
         str, typer.Option("--format", "-f", help="table, json, cyclonedx-json (cyclonedx), spdx-json (spdx)")
     ] = "table",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="write to FILE instead of stdout")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write to FILE instead of stdout")
+    ] = None,
     platform: PlatformOpt = None,
     image: ImageOpt = None,
     insecure: InsecureOpt = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="ignore and do not fill the layer cache")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="ignore and do not fill the layer cache")
+    ] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """List every package in an image: OS (dpkg, apk, rpm) and language (Python, npm, Go, Java, ...).

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from hullguard.image._entry import EntryKind
 from hullguard.errors import BadInputError
+from hullguard.image._entry import EntryKind
 from hullguard.image._limits import Limits
 from hullguard.image._tar import TarReader
 
@@ -111,6 +111,8 @@ class ArchiveIndex:
         """Read a small member whole (manifests, configs), bounded by ``max_bytes``."""
         entry = self._resolve(name)
         if entry is not None and entry.size > max_bytes:
-            raise BadInputError(f"{self._where}: {name} is {entry.size} bytes, over the {max_bytes}-byte limit")
+            raise BadInputError(
+                f"{self._where}: {name} is {entry.size} bytes, over the {max_bytes}-byte limit"
+            )
         with self.open(name) as stream:
             return stream.read()

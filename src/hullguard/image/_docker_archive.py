@@ -26,14 +26,17 @@ __all__ = ["open_docker_archive"]
 
 _LAYER_TAR = "application/vnd.docker.image.rootfs.diff.tar"
 
+
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
     config: str = Field(alias="Config")
     repo_tags: list[str] | None = Field(default=None, alias="RepoTags")
     layers: list[str] = Field(alias="Layers")
 
+
 class _Manifest(BaseModel):
     entries: list[_Entry]
+
 
 class _ArchiveBlobs:
     def __init__(self, index: ArchiveIndex, paths: dict[int, str]) -> None:
@@ -51,6 +54,7 @@ class _ArchiveBlobs:
     def close(self) -> None:
         """Nothing stays open between layers."""
 
+
 def _pick(entries: list[_Entry], selector: str | None, where: str) -> _Entry:
     if not entries:
         raise BadInputError(f"{where}: manifest.json lists no images")
@@ -66,13 +70,18 @@ def _pick(entries: list[_Entry], selector: str | None, where: str) -> _Entry:
             return entry
     if selector.isdigit() and int(selector) < len(entries):
         return entries[int(selector)]
-    raise ImageError(f"{where}: no image {selector!r} in the archive", hint="use a RepoTag, config id or index")
+    raise ImageError(
+        f"{where}: no image {selector!r} in the archive", hint="use a RepoTag, config id or index"
+    )
+
 
 def open_docker_archive(path: Path, *, selector: str | None, limits: Limits) -> Image:
     """Open a ``docker save`` tar; ``selector`` picks one image (tag, id or index) when several."""
     where = f"docker-archive:{path}"
     if not path.is_file():
-        raise ImageError(f"{where}: no such file", hint="check the path, or drop the prefix to let hullguard look")
+        raise ImageError(
+            f"{where}: no such file", hint="check the path, or drop the prefix to let hullguard look"
+        )
     index = ArchiveIndex(path, limits=limits, where=where)
     if "manifest.json" not in index:
         raise BadInputError(f"{where}: manifest.json is missing (not a docker save archive?)")
@@ -85,7 +94,9 @@ def open_docker_archive(path: Path, *, selector: str | None, limits: Limits) -> 
     if len(expected) == 64 and expected != config_digest[7:]:
         raise BadInputError(f"{where}: config {entry.config} does not match its digest {config_digest}")
     config = parse_config(config_bytes, where=where)
-    layers = layers_from_config(config, [(None, _LAYER_TAR, index.size_of(name)) for name in entry.layers], where=where)
+    layers = layers_from_config(
+        config, [(None, _LAYER_TAR, index.size_of(name)) for name in entry.layers], where=where
+    )
     return Image(
         name=where,
         source="docker-archive",

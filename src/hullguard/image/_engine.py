@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 from hullguard.errors import BadInputError, ImageError
+from hullguard.image._entry import Readable
 from hullguard.image._limits import Limits
 from hullguard.image._model import Image, ImageConfig, LayerRef, RunConfig, parse_config
 from hullguard.image._tar import TarReader
@@ -53,7 +54,7 @@ class _MemberStream:
         return self._reader.read_chunk(n if n >= 0 else 1 << 62)
 
 
-LayerStreamItem = tuple[str, BinaryIO]
+LayerStreamItem = tuple[str, Readable]
 """(member path in the save stream, the layer's stored bytes)."""
 
 
@@ -82,7 +83,7 @@ class EngineBlobs:
             chunks = self._client.api.get_image(self._name, chunk_size=1 << 20)
         except Exception as exc:  # the SDK raises requests/docker errors of several kinds
             raise ImageError(f"{self._where}: the engine could not export the image: {exc}") from exc
-        reader = TarReader(_ChunkReader(iter(chunks)), limits=self._limits, where=self._where)  # type: ignore[arg-type]
+        reader = TarReader(_ChunkReader(iter(chunks)), limits=self._limits, where=self._where)
         for member in reader:
             path = member.path
             if path.endswith("/layer.tar") or path.startswith("/blobs/sha256/"):
@@ -93,9 +94,9 @@ class EngineBlobs:
                     data = reader.read_member()
                     if self._is_config(data) or data[:1] == b"{":
                         continue  # config, manifest or index blob of a Docker 25+ save
-                    yield path, _BytesStream(data)  # type: ignore[misc]
+                    yield path, _BytesStream(data)
                     continue
-                yield path, _MemberStream(reader)  # type: ignore[misc]
+                yield path, _MemberStream(reader)
             elif path.endswith(".json") and path.count("/") == 1 and path != "/manifest.json":
                 self._is_config(reader.read_member(self._limits.max_metadata_bytes))
 
@@ -124,7 +125,9 @@ class _BytesStream:
 def _summary_config(info: dict[str, Any], history: list[dict[str, Any]]) -> ImageConfig:
     """A config from ``inspect`` + ``history`` for when every layer is cached and no save runs."""
     diff_ids = list(info.get("RootFS", {}).get("Layers") or [])
-    steps = [h for h in reversed(history) if int(h.get("Size") or 0) > 0 or "#(nop)" not in h.get("CreatedBy", "")]
+    steps = [
+        h for h in reversed(history) if int(h.get("Size") or 0) > 0 or "#(nop)" not in h.get("CreatedBy", "")
+    ]
     entries = [{"created_by": h.get("CreatedBy", ""), "empty_layer": False} for h in steps]
     if len(entries) != len(diff_ids):
         entries = []
@@ -150,8 +153,12 @@ def open_engine_image(client: Any, name: str, *, source: str, limits: Limits) ->
     except Exception as exc:  # docker.errors.ImageNotFound, APIError, requests errors
         status = getattr(exc, "status_code", None)
         if status == 404:
-            raise ImageError(f"{where}: the engine has no such image", hint=f"pull it first ({source} pull {name})") from exc
-        raise ImageError(f"{where}: the engine could not be asked: {exc}", hint="is the engine running?") from exc
+            raise ImageError(
+                f"{where}: the engine has no such image", hint=f"pull it first ({source} pull {name})"
+            ) from exc
+        raise ImageError(
+            f"{where}: the engine could not be asked: {exc}", hint="is the engine running?"
+        ) from exc
     image_id = str(info.get("Id", ""))
     if not image_id.startswith("sha256:"):
         raise BadInputError(f"{where}: the engine reports an image id {image_id!r}")
@@ -181,5 +188,5 @@ def adopt_streamed_config(image: Image, config_bytes: bytes) -> None:
     steps = [h.created_by for h in config.history if not h.empty_layer]
     if len(steps) == len(image.layers):
         image.layers = tuple(
-            LayerRef(l.index, l.diff_id, l.digest, l.media_type, l.size, steps[l.index]) for l in image.layers
+            LayerRef(x.index, x.diff_id, x.digest, x.media_type, x.size, steps[x.index]) for x in image.layers
         )

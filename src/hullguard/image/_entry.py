@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
-__all__ = ["EntryKind", "FileHeader"]
+__all__ = ["EntryKind", "FileHeader", "Readable"]
 
 
 class EntryKind(StrEnum):
@@ -29,3 +30,11 @@ class FileHeader:
     uid: int = 0
     gid: int = 0
     mtime: int = 0
+
+
+class Readable(Protocol):
+    """The one method the streaming code needs of a byte source (files, sockets, decoders)."""
+
+    def read(self, n: int = -1, /) -> bytes:
+        """Up to ``n`` bytes (all remaining when negative); ``b""`` at the end."""
+        ...

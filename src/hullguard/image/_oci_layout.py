@@ -106,10 +106,14 @@ def _find_manifest(index: Index, tag: str | None, digest: str | None, where: str
             if (desc.annotations or {}).get(_REF_NAME) == tag:
                 return desc
         tags = sorted({(d.annotations or {}).get(_REF_NAME, "") for d in index.manifests} - {""})
-        raise ImageError(f"{where}: no image tagged {tag!r}", hint=f"tags in the layout: {', '.join(tags) or 'none'}")
+        raise ImageError(
+            f"{where}: no image tagged {tag!r}", hint=f"tags in the layout: {', '.join(tags) or 'none'}"
+        )
     if len(index.manifests) != 1:
         tags = sorted({(d.annotations or {}).get(_REF_NAME, d.digest) for d in index.manifests})
-        raise ImageError(f"{where} holds {len(index.manifests)} images", hint=f"add :TAG or @DIGEST: {', '.join(tags)}")
+        raise ImageError(
+            f"{where} holds {len(index.manifests)} images", hint=f"add :TAG or @DIGEST: {', '.join(tags)}"
+        )
     return index.manifests[0]
 
 

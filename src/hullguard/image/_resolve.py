@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hullguard.errors import ImageError
+from hullguard.image._archive_index import ArchiveIndex
 from hullguard.image._docker_archive import open_docker_archive
 from hullguard.image._engine import open_engine_image
 from hullguard.image._limits import Limits
@@ -20,6 +21,7 @@ from hullguard.image._oci_layout import open_oci_layout
 
 __all__ = ["PREFIXES", "RootfsTarget", "SourceOptions", "open_target"]
 
+_HOST_VARIABLE = {"docker": "DOCKER_HOST", "podman": "CONTAINER_HOST"}
 PREFIXES = ("docker-archive", "oci-layout", "oci", "docker", "podman", "registry", "rootfs")
 
 
@@ -55,9 +57,9 @@ class RootfsTarget:
 
 
 def _engine_client(base_url: str, timeout: float) -> Any:
-    import docker  # imported on use: the SDK is slow to import and not every command needs it
+    import docker  # noqa: PLC0415 - the SDK is slow to import and most runs never need it
 
-    return docker.DockerClient(base_url=base_url, timeout=timeout)
+    return docker.DockerClient(base_url=base_url, timeout=int(timeout))
 
 
 def _open_engine(name: str, kind: str, options: SourceOptions) -> Image:
@@ -67,7 +69,7 @@ def _open_engine(name: str, kind: str, options: SourceOptions) -> Image:
     except Exception as exc:  # docker.errors.DockerException wraps many causes
         raise ImageError(
             f"{kind}:{name}: cannot reach the {kind} engine at {url}: {exc}",
-            hint=f"start the {kind} service, or set {'DOCKER_HOST' if kind == 'docker' else 'CONTAINER_HOST'}",
+            hint=f"start the {kind} service, or set {_HOST_VARIABLE[kind]}",
         ) from exc
     return open_engine_image(client, name, source=kind, limits=options.limits)
 
@@ -81,9 +83,9 @@ def _open_registry(name: str, options: SourceOptions) -> Image:
 def _sniff_path(path: Path) -> str:
     """Which local source a path is: ``oci-layout``, ``docker-archive`` or ``rootfs``."""
     if path.is_dir():
-        return "oci-layout" if (path / "index.json").is_file() and (path / "oci-layout").is_file() else "rootfs"
-    from hullguard.image._archive_index import ArchiveIndex
-
+        return (
+            "oci-layout" if (path / "index.json").is_file() and (path / "oci-layout").is_file() else "rootfs"
+        )
     index = ArchiveIndex(path, limits=Limits(), where=str(path))
     if "oci-layout" in index and "index.json" in index and "manifest.json" not in index:
         return "oci-layout"
@@ -123,7 +125,9 @@ def open_target(text: str, options: SourceOptions) -> Image | RootfsTarget:
         note = f"{text}: an existing path, read as {chosen}"
     elif _engine_has(text, options):
         target = _open_engine(text, "docker", options)
-        note = f"{text}: found in the local docker engine (use a registry reference with a host to pull instead)"
+        note = (
+            f"{text}: found in the local docker engine (use a registry reference with a host to pull instead)"
+        )
     else:
         target = _open_registry(text, options)
         note = f"{text}: not a local path or engine image, pulled from its registry"

@@ -9,12 +9,11 @@ filesystem.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
 
-from hullguard.image._entry import EntryKind, FileHeader
 from hullguard.errors import BadInputError
+from hullguard.image._entry import EntryKind, FileHeader, Readable
 from hullguard.image._limits import Limits
 
 __all__ = ["TarMember", "TarReader", "UnsafePathError", "normalize_member_path"]
@@ -115,7 +114,7 @@ class TarReader:
     every error message.
     """
 
-    def __init__(self, raw: BinaryIO, *, limits: Limits, where: str) -> None:
+    def __init__(self, raw: Readable, *, limits: Limits, where: str) -> None:
         self._raw = raw
         self._limits = limits
         self._where = where
@@ -123,7 +122,10 @@ class TarReader:
         self._padding = 0
         self._count = 0
         self.bytes_read = 0
-        self._seekable = bool(getattr(raw, "seekable", lambda: False)())
+        seekable = getattr(raw, "seekable", None)
+        self._seekable = bool(seekable()) if callable(seekable) else False
+        skip = getattr(raw, "skip", None)
+        self._skipper: Callable[[int], int] | None = skip if callable(skip) else None
 
     def _read_exact(self, n: int) -> bytes:
         data = self._raw.read(n)
@@ -142,7 +144,12 @@ class TarReader:
 
     def _skip(self, n: int) -> None:
         if n > 0 and self._seekable:
-            self._raw.seek(n, 1)
+            self._raw.seek(n, 1)  # type: ignore[attr-defined]
+            self.bytes_read += n
+            return
+        if n > 0 and self._skipper is not None:
+            if self._skipper(n) != n:
+                raise MalformedTarError(f"{self._where}: tar stream ends in the middle of an entry")
             self.bytes_read += n
             return
         while n > 0:
@@ -223,7 +230,9 @@ class TarReader:
             return None
         fields = {**pax_global, **pending}
         name = fields.get("path") or self._ustar_name(block)
-        linkname = fields.get("linkpath") or block[157:257].split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
+        linkname = fields.get("linkpath") or block[157:257].split(b"\0", 1)[0].decode(
+            "utf-8", "surrogateescape"
+        )
         if "size" in fields:
             size = int(fields["size"])
         kind = _KINDS.get(flag, EntryKind.OTHER)
