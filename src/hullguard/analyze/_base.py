@@ -8,7 +8,7 @@ functions of their input and are tested on bytes alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,6 +22,7 @@ __all__ = [
     "FileHeader",
     "FileInput",
     "ParserAnalyzer",
+    "packages_result",
 ]
 
 
@@ -76,6 +77,15 @@ class Analyzer(Protocol):
         ...
 
 
+def packages_result(found: Iterable[Package]) -> AnalyzerResult:
+    """Packages deduplicated and sorted by :meth:`Package.sort_key`, as every analyzer returns them.
+
+    Lockfiles list one release several times (pnpm once per peer set); duplicates would only
+    become duplicate findings later.
+    """
+    return AnalyzerResult(packages=tuple(sorted(set(found), key=Package.sort_key)))
+
+
 Parser = Callable[[FileInput], AnalyzerResult]
 Predicate = Callable[[str], bool]
 
@@ -84,7 +94,8 @@ Predicate = Callable[[str], bool]
 class ParserAnalyzer:
     """An analyzer declared from a path predicate and a parser, as syft binds parsers to globs.
 
-    The parser may raise ``ValueError`` (or ``UnicodeDecodeError``, ``KeyError``) for malformed
+    The parser may raise ``ValueError`` (or ``UnicodeDecodeError``, ``KeyError``, ``RecursionError``
+    from deeply nested documents) for malformed
     files; they become a :class:`Skipped` entry naming the file, never an exception.
     """
 
@@ -109,6 +120,6 @@ class ParserAnalyzer:
         """Run the parser; malformed input becomes a skip note naming the file."""
         try:
             return self.parse(file)
-        except (ValueError, KeyError, IndexError, UnicodeDecodeError) as exc:
+        except (ValueError, KeyError, IndexError, UnicodeDecodeError, RecursionError) as exc:
             reason = f"{type(exc).__name__}: {exc}"[:300]
             return AnalyzerResult(skipped=(Skipped(file.path, reason, file.diff_id, self.id),))

@@ -30,7 +30,7 @@ from types import MappingProxyType
 
 import yaml
 
-from hullguard.analyze._base import AnalyzerResult, FileInput, ParserAnalyzer
+from hullguard.analyze._base import AnalyzerResult, FileInput, ParserAnalyzer, packages_result
 from hullguard.inventory import Package, PackageType
 
 try:
@@ -61,13 +61,8 @@ NameVersion = tuple[str, str, tuple[str, ...]]
 """(name, version, licenses) of one lockfile entry."""
 
 
-def _result(found: Iterable[Package]) -> AnalyzerResult:
-    """Packages deduplicated (pnpm lists one release once per peer set) and sorted by sort key."""
-    return AnalyzerResult(packages=tuple(sorted(set(found), key=Package.sort_key)))
-
-
 def _packages(entries: Iterable[NameVersion], file: FileInput, found_by: str) -> AnalyzerResult:
-    return _result(
+    return packages_result(
         Package(
             name=name,
             version=version,

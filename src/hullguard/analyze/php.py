@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
-from hullguard.analyze._base import AnalyzerResult, FileInput, ParserAnalyzer
+from hullguard.analyze._base import AnalyzerResult, FileInput, ParserAnalyzer, packages_result
 from hullguard.inventory import Package, PackageType
 
 __all__ = ["PLUGINS", "parse_composer", "parse_composer_lock", "parse_installed_json"]
@@ -58,16 +58,11 @@ def _packages(entries: object, file: FileInput) -> Iterable[Package]:
         )
 
 
-def _result(found: Iterable[Package]) -> AnalyzerResult:
-    """Packages deduplicated and sorted by :meth:`Package.sort_key`, as every analyzer returns them."""
-    return AnalyzerResult(packages=tuple(sorted(set(found), key=Package.sort_key)))
-
-
 def parse_installed_json(file: FileInput) -> AnalyzerResult:
     """``installed.json`` of Composer 1 (a list) or Composer 2 (an object with ``packages``)."""
     document = _document(file)
     entries = document.get("packages") if isinstance(document, dict) else document
-    return _result(_packages(entries, file))
+    return packages_result(_packages(entries, file))
 
 
 def parse_composer_lock(file: FileInput) -> AnalyzerResult:
@@ -79,7 +74,7 @@ def parse_composer_lock(file: FileInput) -> AnalyzerResult:
         *_packages(document.get("packages", []), file),
         *_packages(document.get("packages-dev", []), file),
     ]
-    return _result(found)
+    return packages_result(found)
 
 
 _PARSERS: Mapping[str, Callable[[FileInput], AnalyzerResult]] = MappingProxyType(

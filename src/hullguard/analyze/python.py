@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from email.message import Message
 from email.parser import HeaderParser
 from email.policy import compat32
 from types import MappingProxyType
 
-from hullguard.analyze._base import AnalyzerResult, FileInput, ParserAnalyzer
+from hullguard.analyze._base import AnalyzerResult, FileInput, ParserAnalyzer, packages_result
 from hullguard.inventory import Package, PackageType
 
 __all__ = [
@@ -43,11 +43,6 @@ _UNKNOWN = frozenset({"", "UNKNOWN", "None"})
 _LOCK_SUFFIXES = ("/poetry.lock", "/Pipfile.lock", "/uv.lock")
 _SITE_DIRS = ("/site-packages/", "/dist-packages/")
 _LOCAL_UV_SOURCES = frozenset({"virtual", "editable"})
-
-
-def _result(found: Iterable[Package]) -> AnalyzerResult:
-    """Packages deduplicated and sorted by :meth:`Package.sort_key`, as every analyzer returns them."""
-    return AnalyzerResult(packages=tuple(sorted(set(found), key=Package.sort_key)))
 
 
 def _package(
@@ -94,7 +89,7 @@ def parse_core_metadata(file: FileInput) -> AnalyzerResult:
     name, version = _header(message, "Name"), _header(message, "Version")
     if not name or not version:
         raise ValueError("core metadata has no Name or no Version header")
-    return _result(
+    return packages_result(
         [_package(name, version, file=file, found_by="python", licenses=_metadata_licenses(message))]
     )
 
@@ -129,7 +124,7 @@ def _name_version(table: Mapping[str, object]) -> tuple[str, str] | None:
 def parse_poetry_lock(file: FileInput) -> AnalyzerResult:
     """Every ``[[package]]`` of a ``poetry.lock``; poetry never lists the project itself."""
     pairs = (_name_version(table) for table in _toml_packages(_toml(file)))
-    return _result(
+    return packages_result(
         _package(name, version, file=file, found_by="python-lock") for name, version in filter(None, pairs)
     )
 
@@ -144,7 +139,7 @@ def parse_uv_lock(file: FileInput) -> AnalyzerResult:
         pair = _name_version(table)
         if pair is not None:
             found.append(_package(*pair, file=file, found_by="python-lock"))
-    return _result(found)
+    return packages_result(found)
 
 
 def parse_pipfile_lock(file: FileInput) -> AnalyzerResult:
@@ -169,7 +164,7 @@ def parse_pipfile_lock(file: FileInput) -> AnalyzerResult:
             pair = _name_version({"name": name, "version": entry.get("version")})
             if pair is not None:
                 found.append(_package(name, pair[1].removeprefix("=="), file=file, found_by="python-lock"))
-    return _result(found)
+    return packages_result(found)
 
 
 _LOCK_PARSERS: Mapping[str, Callable[[FileInput], AnalyzerResult]] = MappingProxyType(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from hullguard.analyze._base import AnalyzerResult, FileInput, ParserAnalyzer
+from hullguard.analyze._base import AnalyzerResult, FileInput, ParserAnalyzer, packages_result
 from hullguard.inventory import Package, PackageType
 
 __all__ = ["PLUGINS", "parse_gemfile_lock", "parse_gemspec", "parse_ruby"]
@@ -32,11 +32,6 @@ _SPEC_LINE = re.compile(r"^ {4}(\S+) \(([^()\s]+)\)$")
 _GEM_SECTIONS = frozenset({"GEM", "GIT"})
 _INSIDE_INSTALLED_GEM = re.compile(r"/gems/[^/]+-[^/]+/")
 """``gems/<name>-<version>/`` (RubyGems) or ``bundler/gems/<name>-<revision>/`` (a git checkout)."""
-
-
-def _result(found: Iterable[Package]) -> AnalyzerResult:
-    """Packages deduplicated and sorted by :meth:`Package.sort_key`, as every analyzer returns them."""
-    return AnalyzerResult(packages=tuple(sorted(set(found), key=Package.sort_key)))
 
 
 def _gem(
@@ -77,7 +72,7 @@ def parse_gemspec(file: FileInput) -> AnalyzerResult:
         raise ValueError("gemspec assigns no name or no version")
     platform = next(iter(fields.get("platform", [])), "ruby")
     arch = None if platform == "ruby" else platform
-    return _result([_gem(name, version, file=file, arch=arch, licenses=fields.get("license", []))])
+    return packages_result([_gem(name, version, file=file, arch=arch, licenses=fields.get("license", []))])
 
 
 def _lock_specs(text: str) -> Iterator[tuple[str, str]]:
@@ -100,7 +95,7 @@ def _lock_specs(text: str) -> Iterator[tuple[str, str]]:
 
 def parse_gemfile_lock(file: FileInput) -> AnalyzerResult:
     """The gems a ``Gemfile.lock`` pins from gem servers and git repositories."""
-    return _result(
+    return packages_result(
         _gem(name, version, file=file) for name, version in _lock_specs(file.content.decode("utf-8"))
     )
 
