@@ -20,6 +20,13 @@ if ! docker info >/dev/null 2>&1; then
 fi
 docker info --format 'dockerd {{.ServerVersion}} ({{.Driver}}, cgroup v{{.CgroupVersion}})'
 
+if ! curl -s --unix-socket /run/podman/podman.sock http://d/_ping >/dev/null 2>&1; then
+  mkdir -p /run/podman
+  nohup podman system service --time=0 unix:///run/podman/podman.sock >"$STATE/podman.log" 2>&1 &
+  wait_for 30 curl -s --unix-socket /run/podman/podman.sock http://d/_ping || { echo "podman service failed:"; cat "$STATE/podman.log"; exit 1; }
+fi
+echo "podman API on /run/podman/podman.sock"
+
 start_registry() {  # start_registry NAME PORT [AUTH-YAML]
   local name=$1 port=$2 auth=${3:-}
   if curl -s -o /dev/null "http://127.0.0.1:$port/v2/"; then return 0; fi

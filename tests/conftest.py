@@ -42,6 +42,11 @@ def require(condition: bool, what: str) -> None:
     pytest.skip(f"{what} not available (start it with `make services`)")
 
 
+def podman_available() -> bool:
+    """True when Podman's API service answers on its rootful socket."""
+    return Path("/run/podman/podman.sock").exists() and shutil.which("podman") is not None
+
+
 @dataclass(frozen=True)
 class SampleImages:
     """Paths of the real sample images (see tests/images/build.py)."""
@@ -85,5 +90,6 @@ def sample_images() -> Iterator[SampleImages]:
     with (out / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         build.build_engine_images(out)
+        build.load_into_podman(out)
         subprocess.run(["docker", "image", "inspect", build.FINAL_TAG], check=True, capture_output=True)
     yield SampleImages(out)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import zstandard
-from tests.conftest import SampleImages
+from tests.conftest import SampleImages, podman_available, require
 from tests.hostile import oci_layout, symlink_tar, tar_bytes
 
 HULLGUARD = str(Path(sys.executable).parent / "hullguard")
@@ -36,6 +36,8 @@ def test_every_source_gives_the_same_sbom(sample_images: SampleImages, tmp_path:
         "docker:hullguard-test/sample:1",
         str(sample_images.archive),
     ]
+    require(podman_available(), "the Podman API service")
+    refs.append("podman:hullguard-test/sample:1")
     sets = [packages(run("sbom", "-q", "-f", "json", "--no-cache", ref, cache=tmp_path)) for ref in refs]
     assert all(s == sets[0] for s in sets[1:])
     kinds = {k for _, _, k in sets[0]}

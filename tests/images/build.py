@@ -215,6 +215,20 @@ def build_engine_images(out: Path) -> None:
         _run("skopeo", "copy", "-q", *extra, f"docker-archive:{archive}", f"oci:{out / name}:final")
 
 
+def load_into_podman(out: Path) -> bool:
+    """Load the final image into Podman's store when a Podman service answers; True if present."""
+    if shutil.which("podman") is None:
+        return False
+    if subprocess.run(["podman", "image", "exists", FINAL_TAG], check=False).returncode == 0:
+        return True
+    return (
+        subprocess.run(
+            ["podman", "load", "-q", "-i", str(out / "sample.tar")], check=False, stdout=subprocess.DEVNULL
+        ).returncode
+        == 0
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, required=True)
@@ -222,7 +236,11 @@ def main() -> None:
     args = parser.parse_args()
     out: Path = args.out / f"recipe-{RECIPE}"
     out.mkdir(parents=True, exist_ok=True)
-    build_oci(out) if args.only == "oci" else build_engine_images(out)
+    if args.only == "oci":
+        build_oci(out)
+    else:
+        build_engine_images(out)
+        load_into_podman(out)
     print(out)
 
 

@@ -112,8 +112,9 @@ class LayerStream:
     without copying it, so bytes no analyzer asked for never become Python objects.
     """
 
-    def __init__(self, inner: BinaryIO, compressed: CountingReader, *, limits: Limits, where: str,
-                 compression: str) -> None:
+    def __init__(
+        self, inner: BinaryIO, compressed: CountingReader, *, limits: Limits, where: str, compression: str
+    ) -> None:
         self._inner = inner
         self._compressed = compressed
         self._limits = limits

@@ -1,7 +1,7 @@
 """``docker:NAME`` / ``podman:NAME``: images held by a container engine, through its API.
 
-The engine streams ``docker save`` output; we parse that tar as it arrives, with no temporary
-copy. Its layer members come in the order of their v1 ids, not the image's order, so each
+The engine streams ``docker save`` output (Podman's compatible API writes the same format with
+layers named ``<diff_id>.tar``); we parse that tar as it arrives, with no temporary copy. Its layer members come in the order of their v1 ids, not the image's order, so each
 one is identified by the diff_id we compute while reading it. The config inside the stream is
 verified against the image id and replaces the summary built from ``inspect``.
 """
@@ -86,7 +86,8 @@ class EngineBlobs:
         reader = TarReader(_ChunkReader(iter(chunks)), limits=self._limits, where=self._where)
         for member in reader:
             path = member.path
-            if path.endswith("/layer.tar") or path.startswith("/blobs/sha256/"):
+            if path.endswith(".tar") or path.startswith("/blobs/sha256/"):
+                # docker < 25: <v1 id>/layer.tar; podman: <diff_id hex>.tar; docker 25+: blobs/
                 if member.header.linkname:
                     self.aliases[path] = member.header.linkname
                     continue
