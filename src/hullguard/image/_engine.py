@@ -3,7 +3,8 @@
 The engine streams ``docker save`` output (Podman's compatible API writes the same format with
 layers named ``<diff_id>.tar``); we parse that tar as it arrives, with no temporary copy. Its
 layer members come in the order of their v1 ids, not the image's order, so each one is
-identified by the diff_id we compute while reading it. The config inside the stream is verified against the image id and replaces the summary built from ``inspect``.
+identified by the diff_id we compute while reading it. The config inside the stream is
+verified against the image id and replaces the summary built from ``inspect``.
 """
 
 from __future__ import annotations
