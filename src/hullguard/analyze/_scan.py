@@ -17,7 +17,7 @@ from hullguard.analyze._layer import LayerResult
 from hullguard.analyze._progress import LayerProgress, NoProgress
 from hullguard.analyze._walker import walk_layer
 from hullguard.errors import BadInputError
-from hullguard.image._decompress import open_layer_stream
+from hullguard.image._decompress import open_layer_stream, read_into
 from hullguard.image._digest import DigestMismatchError
 from hullguard.image._engine import EngineBlobs, adopt_streamed_config
 from hullguard.image._entry import Readable
@@ -38,6 +38,11 @@ class _ProgressReader:
         data = self._raw.read(n)
         self._progress.advance(len(data))
         return data
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:
+        n = read_into(self._raw, buffer)
+        self._progress.advance(n)
+        return n
 
 
 def scan_layers(

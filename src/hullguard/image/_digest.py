@@ -56,22 +56,33 @@ class VerifyingReader:
 
     def read(self, n: int = -1) -> bytes:
         data = self._raw.read(n) if n is not None and n >= 0 else self._raw.read()
-        if data:
-            self._seen += len(data)
-            self._hash.update(data)
-            if self._size is not None and self._seen > self._size:
-                raise DigestMismatchError(
-                    f"{self._what} is larger than its declared size {self._size}",
-                    hint="the source is corrupt or was tampered with",
-                )
+        self._account(data)
         if not data or (n is None or n < 0):
             self._check()
         return data
 
     def readinto(self, buffer: bytearray | memoryview) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
+        readinto = getattr(self._raw, "readinto", None)
+        if not callable(readinto):
+            data = self.read(len(buffer))
+            buffer[: len(data)] = data
+            return len(data)
+        n = int(readinto(buffer) or 0)
+        self._account(memoryview(buffer)[:n])
+        if not n:
+            self._check()
+        return n
+
+    def _account(self, data: bytes | memoryview) -> None:
+        if not data:
+            return
+        self._seen += len(data)
+        self._hash.update(data)
+        if self._size is not None and self._seen > self._size:
+            raise DigestMismatchError(
+                f"{self._what} is larger than its declared size {self._size}",
+                hint="the source is corrupt or was tampered with",
+            )
 
     def drain(self) -> None:
         """Read the rest of the stream so the digest can be checked."""
