@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.analyze.skips import assert_skipped
 
 from hullguard.analyze import EntryKind, FileHeader, FileInput
 from hullguard.analyze.dotnet import PLUGINS
@@ -87,8 +88,4 @@ def test_wants(path: str, kind: EntryKind, wanted: bool) -> None:
     ],
 )
 def test_malformed_input_becomes_a_skip_note(data: bytes, reason: str) -> None:
-    result = ANALYZER.analyze(_input("/app/x.deps.json", data))
-    assert result.packages == ()
-    [skipped] = result.skipped
-    assert reason in skipped.reason
-    assert (skipped.path, skipped.diff_id, skipped.analyzer) == ("/app/x.deps.json", DIFF_ID, "dotnet")
+    assert_skipped(ANALYZER, "/app/x.deps.json", data, reason)

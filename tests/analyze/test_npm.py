@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.analyze.skips import assert_skipped
 
 from hullguard.analyze import AnalyzerResult, EntryKind, FileHeader, FileInput
 from hullguard.analyze.npm import PLUGINS
@@ -221,11 +222,7 @@ def _real(lockfile: str) -> bytes:
 )
 def test_malformed_input_becomes_a_skip_note(path: str, data: bytes, reason: str) -> None:
     analyzer = LOCKS if LOCKS.wants(path, FileHeader(size=len(data), mode=0o644)) else INSTALLED
-    result = analyzer.analyze(_input(path, data))
-    assert result.packages == ()
-    [skipped] = result.skipped
-    assert reason in skipped.reason
-    assert (skipped.path, skipped.diff_id, skipped.analyzer) == (path, DIFF_ID, analyzer.id)
+    assert_skipped(analyzer, path, data, reason)
 
 
 def test_truncated_real_lockfile_is_skipped_not_half_read() -> None:

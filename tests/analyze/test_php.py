@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.analyze.skips import assert_skipped
 
 from hullguard.analyze import EntryKind, FileHeader, FileInput
 from hullguard.analyze.php import PLUGINS
@@ -120,11 +121,7 @@ def test_wants(path: str, wanted: bool) -> None:
     ],
 )
 def test_malformed_input_becomes_a_skip_note(path: str, data: bytes, reason: str) -> None:
-    result = ANALYZER.analyze(_input(path, data))
-    assert result.packages == ()
-    [skipped] = result.skipped
-    assert reason in skipped.reason
-    assert (skipped.path, skipped.diff_id, skipped.analyzer) == (path, DIFF_ID, "php")
+    assert_skipped(ANALYZER, path, data, reason)
 
 
 def test_license_given_as_a_string_is_kept() -> None:

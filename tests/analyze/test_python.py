@@ -10,6 +10,7 @@ from importlib.metadata import PathDistribution
 from pathlib import Path
 
 import pytest
+from tests.analyze.skips import assert_skipped
 
 from hullguard.analyze import EntryKind, FileHeader, FileInput
 from hullguard.analyze.python import PLUGINS
@@ -178,11 +179,7 @@ def _deep_toml() -> bytes:
 )
 def test_malformed_input_becomes_a_skip_note(path: str, data: bytes, reason: str) -> None:
     analyzer = LOCKS if LOCKS.wants(path, FileHeader(size=len(data), mode=0o644)) else INSTALLED
-    result = analyzer.analyze(_input(path, data))
-    assert result.packages == ()
-    [skipped] = result.skipped
-    assert reason in skipped.reason
-    assert (skipped.path, skipped.diff_id, skipped.analyzer) == (path, DIFF_ID, analyzer.id)
+    assert_skipped(analyzer, path, data, reason)
 
 
 def test_pipfile_entries_without_version_are_vcs_or_path_pins_and_left_out() -> None:

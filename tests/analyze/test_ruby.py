@@ -10,6 +10,7 @@ import glob
 from pathlib import Path
 
 import pytest
+from tests.analyze.skips import assert_skipped
 
 from hullguard.analyze import EntryKind, FileHeader, FileInput
 from hullguard.analyze.ruby import PLUGINS
@@ -204,11 +205,7 @@ def test_wants(path: str, wanted: bool) -> None:
     ids=["gemspec-without-name", "gemspec-empty", "lock-not-utf8"],
 )
 def test_malformed_input_becomes_a_skip_note(path: str, data: bytes, reason: str) -> None:
-    result = ANALYZER.analyze(_input(path, data))
-    assert result.packages == ()
-    [skipped] = result.skipped
-    assert reason in skipped.reason
-    assert (skipped.path, skipped.diff_id, skipped.analyzer) == (path, DIFF_ID, "ruby")
+    assert_skipped(ANALYZER, path, data, reason)
 
 
 def test_lockfile_of_another_format_yields_nothing() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.analyze.skips import assert_skipped
 
 from hullguard.analyze import AnalyzerResult, EntryKind, FileHeader, FileInput
 from hullguard.analyze.rust import PLUGINS
@@ -98,11 +99,7 @@ def test_wants(path: str, kind: EntryKind, wanted: bool) -> None:
     ],
 )
 def test_malformed_input_becomes_a_skip_note(data: bytes, reason: str) -> None:
-    result = ANALYZER.analyze(_input("/src/Cargo.lock", data))
-    assert result.packages == ()
-    [skipped] = result.skipped
-    assert reason in skipped.reason
-    assert (skipped.path, skipped.diff_id, skipped.analyzer) == ("/src/Cargo.lock", DIFF_ID, "rust")
+    assert_skipped(ANALYZER, "/src/Cargo.lock", data, reason)
 
 
 def test_lockfile_without_packages_is_empty_not_an_error() -> None:
