@@ -13,11 +13,15 @@ from typing import Any
 
 from hullguard.errors import ImageError
 from hullguard.image._archive_index import ArchiveIndex
+from hullguard.image._credentials import Anonymous, CredentialSource, DockerConfigCredentials
 from hullguard.image._docker_archive import open_docker_archive
 from hullguard.image._engine import open_engine_image
 from hullguard.image._limits import Limits
 from hullguard.image._model import Image
 from hullguard.image._oci_layout import open_oci_layout
+from hullguard.image._reference import parse_reference
+from hullguard.image._registry_client import RegistryClient
+from hullguard.image._registry_source import open_registry_image
 
 __all__ = ["PREFIXES", "RootfsTarget", "SourceOptions", "open_target"]
 
@@ -75,9 +79,17 @@ def _open_engine(name: str, kind: str, options: SourceOptions) -> Image:
 
 
 def _open_registry(name: str, options: SourceOptions) -> Image:
-    from hullguard.image._registry_open import open_registry
-
-    return open_registry(name, options)
+    """Pull the manifest and config now; layers stream later, each verified as it arrives."""
+    ref = parse_reference(name)
+    credentials: CredentialSource = (
+        DockerConfigCredentials(options.docker_config) if options.docker_config is not None else Anonymous()
+    )
+    client = RegistryClient(credentials=credentials, allow_insecure=options.allow_insecure_registry)
+    try:
+        return open_registry_image(ref, client=client, platform=options.platform, on_close=client.close)
+    except BaseException:
+        client.close()
+        raise
 
 
 def _sniff_path(path: Path) -> str:
