@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.analyze.skips import assert_skipped
 
 from hullguard.analyze import EntryKind, FileHeader, FileInput
 from hullguard.analyze.dotnet import PLUGINS
 from hullguard.inventory import Location, PackageType
+from tests.analyze.skips import assert_skipped
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "analyze" / "dotnet"
 DIFF_ID = "sha256:" + "f6" * 32

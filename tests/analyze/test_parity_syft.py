@@ -17,10 +17,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.conftest import SampleImages, require
 
 from hullguard.analyze import analyze_target, build_analyzers
 from hullguard.image import SourceOptions, open_target
+from tests.conftest import SampleImages, require
 
 pytestmark = pytest.mark.xdist_group("images")
 

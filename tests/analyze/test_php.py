@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.analyze.skips import assert_skipped
 
 from hullguard.analyze import EntryKind, FileHeader, FileInput
 from hullguard.analyze.php import PLUGINS
 from hullguard.inventory import Location, PackageType
+from tests.analyze.skips import assert_skipped
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "analyze" / "php"
 DIFF_ID = "sha256:" + "e5" * 32

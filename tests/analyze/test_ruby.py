@@ -10,11 +10,11 @@ import glob
 from pathlib import Path
 
 import pytest
-from tests.analyze.skips import assert_skipped
 
 from hullguard.analyze import EntryKind, FileHeader, FileInput
 from hullguard.analyze.ruby import PLUGINS
 from hullguard.inventory import Location, PackageType
+from tests.analyze.skips import assert_skipped
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "analyze" / "ruby"
 DIFF_ID = "sha256:" + "c3" * 32

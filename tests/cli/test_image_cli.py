@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from tests.cli.test_sbom_cli import run
 from tests.conftest import SampleImages
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import zstandard
+
 from tests.conftest import SampleImages, podman_available, require
 from tests.hostile import oci_layout, symlink_tar, tar_bytes
 

@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
+
 from tests.image.registry_images import ImageLayout, Pushed, build_layout, skopeo_push
 from tests.image.registry_servers import (
     AUTH_PASSWORD,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from tests.image.registry_servers import RunningRegistry, digest_of, require_tool
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"

@@ -12,17 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.image.registry_images import OCI_CONFIG, OCI_INDEX, OCI_MANIFEST, ImageLayout, Pushed, skopeo_push
-from tests.image.registry_servers import (
-    REFRESH_TOKEN,
-    FakeRegistry,
-    RunningRegistry,
-    TlsRegistry,
-    TokenRegistry,
-    digest_of,
-    free_port,
-    require_tool,
-)
 
 from hullguard.errors import BadInputError
 from hullguard.image._credentials import DockerConfigCredentials
@@ -35,6 +24,17 @@ from hullguard.image._registry_client import (
     UnsupportedManifestError,
 )
 from hullguard.image._registry_http import RegistryAuthError, RegistryError, RegistryUnreachableError
+from tests.image.registry_images import OCI_CONFIG, OCI_INDEX, OCI_MANIFEST, ImageLayout, Pushed, skopeo_push
+from tests.image.registry_servers import (
+    REFRESH_TOKEN,
+    FakeRegistry,
+    RunningRegistry,
+    TlsRegistry,
+    TokenRegistry,
+    digest_of,
+    free_port,
+    require_tool,
+)
 
 pytestmark = [pytest.mark.registry, pytest.mark.xdist_group("registry")]
 

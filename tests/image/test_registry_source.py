@@ -7,6 +7,14 @@ import json
 from collections.abc import Iterator
 
 import pytest
+
+from hullguard.errors import BadInputError, ImageError
+from hullguard.image._decompress import open_layer_stream
+from hullguard.image._digest import DigestMismatchError
+from hullguard.image._limits import Limits
+from hullguard.image._reference import parse_reference
+from hullguard.image._registry_client import RegistryClient, UnsupportedManifestError
+from hullguard.image._registry_source import UnsupportedLayerError, open_registry_image
 from tests.image.registry_images import (
     OCI_CONFIG,
     OCI_GZIP,
@@ -17,14 +25,6 @@ from tests.image.registry_images import (
     skopeo_push,
 )
 from tests.image.registry_servers import FakeRegistry, RunningRegistry, digest_of, serve_registry
-
-from hullguard.errors import BadInputError, ImageError
-from hullguard.image._decompress import open_layer_stream
-from hullguard.image._digest import DigestMismatchError
-from hullguard.image._limits import Limits
-from hullguard.image._reference import parse_reference
-from hullguard.image._registry_client import RegistryClient, UnsupportedManifestError
-from hullguard.image._registry_source import UnsupportedLayerError, open_registry_image
 
 pytestmark = [pytest.mark.registry, pytest.mark.xdist_group("registry")]
 

@@ -10,11 +10,11 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from tests.conftest import SampleImages
 
 from hullguard.errors import BadInputError, ImageError
 from hullguard.image import DigestMismatchError, Image, RootfsTarget, SourceOptions, open_target
 from hullguard.image._oci_layout import split_layout_reference
+from tests.conftest import SampleImages
 
 pytestmark = pytest.mark.xdist_group("images")
 
