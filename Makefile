@@ -26,7 +26,7 @@ demo: venv
 
 lint: venv
 	$(BIN)/ruff check src tests
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests
 
 test: venv lint
 	$(BIN)/python -m tests.images.build --out $(SAMPLE_DIR) >/dev/null

@@ -52,7 +52,7 @@ def test_dpkg_source_version_in_parentheses(pkgdb_dir: Path) -> None:
 def test_distroless_status_d(pkgdb_dir: Path) -> None:
     folder = pkgdb_dir / "dpkg" / "distroless-static-debian11" / "status.d"
     wants = DPKG[0]
-    names = []
+    names: list[str] = []
     for file in sorted(folder.iterdir()):
         path = f"/var/lib/dpkg/status.d/{file.name}"
         if wants.wants(path, FileHeader(file.stat().st_size, 0o644)):

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -83,43 +84,42 @@ def _layer_with(name: str) -> bytes:
     return tar_bytes((name, b"ID=debian\n"))
 
 
+@dataclass(frozen=True)
+class Hostile:
+    """An image to build: its layers, how they are stored, what the config claims, the limits."""
+
+    layers: list[bytes]
+    message: str
+    stored: list[bytes] | None = None
+    diff_ids: list[str] | None = None
+    env: dict[str, str] = field(default_factory=dict)
+
+
+OS_LAYER = _layer_with("etc/os-release")
 HOSTILE = {
-    "dotdot-entry": ([_layer_with("../../etc/os-release")], None, {}, "climbs out of the image root"),
-    "absolute-entry": ([_layer_with("/etc/os-release")], None, {}, "absolute path"),
-    "truncated-gzip": (
-        [_layer_with("etc/os-release")],
-        [gzip.compress(_layer_with("etc/os-release"))[:-30]],
-        {},
-        "corrupt or truncated",
+    "dotdot-entry": Hostile([_layer_with("../../etc/os-release")], "climbs out of the image root"),
+    "absolute-entry": Hostile([_layer_with("/etc/os-release")], "absolute path"),
+    "truncated-gzip": Hostile([OS_LAYER], "corrupt or truncated", stored=[gzip.compress(OS_LAYER)[:-30]]),
+    "truncated-zstd": Hostile(
+        [OS_LAYER], "corrupt or truncated", stored=[zstandard.ZstdCompressor().compress(OS_LAYER)[:-8]]
     ),
-    "truncated-zstd": (
-        [_layer_with("etc/os-release")],
-        [zstandard.ZstdCompressor().compress(_layer_with("etc/os-release"))[:-8]],
-        {},
-        "corrupt or truncated",
+    "diff-id-lie": Hostile([OS_LAYER], "the config says", diff_ids=["sha256:" + "0" * 64]),
+    "gzip-bomb": Hostile(
+        [b"\0" * (32 << 20)], "inflates past", env={"HULLGUARD_MAX_LAYER_BYTES": str(4 << 20)}
     ),
-    "diff-id-lie": (
-        [_layer_with("etc/os-release")],
-        None,
-        {"diff_ids": ["sha256:" + "0" * 64]},
-        "the config says",
-    ),
-    "gzip-bomb": ([b"\0" * (32 << 20)], None, {"HULLGUARD_MAX_LAYER_BYTES": str(4 << 20)}, "inflates past"),
-    "ratio-bomb": (
+    "ratio-bomb": Hostile(
         [b"\0" * (48 << 20)],
-        None,
-        {"HULLGUARD_MAX_RATIO": "50", "HULLGUARD_RATIO_FLOOR_BYTES": str(1 << 20)},
         "inflates more than",
+        env={"HULLGUARD_MAX_RATIO": "50", "HULLGUARD_RATIO_FLOOR_BYTES": str(1 << 20)},
     ),
 }
 
 
 @pytest.mark.parametrize("case", list(HOSTILE), ids=list(HOSTILE))
 def test_hostile_images_fail_cleanly(tmp_path: Path, case: str) -> None:
-    layers, stored, extra, message = HOSTILE[case]
-    diff_ids = extra.get("diff_ids") if isinstance(extra.get("diff_ids"), list) else None
-    env = {k: v for k, v in extra.items() if isinstance(v, str)}
-    layout = oci_layout(tmp_path / "img", layers, stored=stored, diff_ids=diff_ids)  # type: ignore[arg-type]
+    hostile = HOSTILE[case]
+    message, env = hostile.message, hostile.env
+    layout = oci_layout(tmp_path / "img", hostile.layers, stored=hostile.stored, diff_ids=hostile.diff_ids)
     before = sorted(p.name for p in tmp_path.iterdir())
     out = tmp_path / "sbom.json"
     result = run(
@@ -189,3 +189,58 @@ def test_not_json_archive_manifest(tmp_path: Path) -> None:
     result = run("sbom", "-q", f"docker-archive:{archive}", cache=tmp_path / "c")
     assert result.returncode == 2
     assert "manifest.json is not JSON" in result.stderr
+
+
+@pytest.mark.xdist_group("images")
+def test_multi_image_archive_needs_image_choice(sample_images: SampleImages, tmp_path: Path) -> None:
+    archive = tmp_path / "two.tar"
+    subprocess.run(
+        ["docker", "save", "-o", str(archive), "hullguard-test/sample:1", "hullguard-test/sample-base:1"],
+        check=True,
+    )
+    ambiguous = run("sbom", "-q", f"docker-archive:{archive}", cache=tmp_path)
+    assert ambiguous.returncode == 3
+    assert "--image" in ambiguous.stderr and "hullguard-test/sample-base:1" in ambiguous.stderr
+    final = run(
+        "sbom",
+        "-q",
+        "-f",
+        "json",
+        "--image",
+        "hullguard-test/sample:1",
+        f"docker-archive:{archive}",
+        cache=tmp_path,
+    )
+    base = run(
+        "sbom",
+        "-q",
+        "-f",
+        "json",
+        "--image",
+        "hullguard-test/sample-base:1",
+        f"docker-archive:{archive}",
+        cache=tmp_path,
+    )
+    only_in_base = {name for name, _, _ in packages(base) - packages(final)}
+    assert only_in_base == {"PyJWT"}, "the final image deleted PyJWT; everything else is shared"
+
+
+@pytest.mark.xdist_group("images")
+def test_existing_sbom_is_read_back(sample_images: SampleImages, tmp_path: Path) -> None:
+    cdx = tmp_path / "image.cdx.json"
+    made = run(
+        "sbom",
+        "-q",
+        "-f",
+        "cyclonedx",
+        "-o",
+        str(cdx),
+        f"oci-layout:{sample_images.oci_gzip}:final",
+        cache=tmp_path,
+    )
+    assert made.returncode == 0, made.stderr
+    direct = packages(
+        run("sbom", "-q", "-f", "json", f"oci-layout:{sample_images.oci_gzip}:final", cache=tmp_path)
+    )
+    converted = packages(run("sbom", "-q", "-f", "json", f"sbom:{cdx}", cache=tmp_path))
+    assert converted == direct

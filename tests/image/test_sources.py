@@ -90,7 +90,8 @@ def _copy_layout(src: Path, dst: Path) -> Path:
 
 def _manifest_path(layout: Path) -> Path:
     index = json.loads((layout / "index.json").read_text())
-    return layout / "blobs" / "sha256" / index["manifests"][0]["digest"][7:]
+    digest: str = index["manifests"][0]["digest"]
+    return layout / "blobs" / "sha256" / digest[7:]
 
 
 def test_corrupt_layer_blob_is_detected(sample_images: SampleImages, tmp_path: Path) -> None:
