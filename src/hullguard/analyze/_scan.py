@@ -17,32 +17,13 @@ from hullguard.analyze._layer import LayerResult
 from hullguard.analyze._progress import LayerProgress, NoProgress
 from hullguard.analyze._walker import walk_layer
 from hullguard.errors import BadInputError
-from hullguard.image._decompress import open_layer_stream, read_into
+from hullguard.image._decompress import open_layer_stream
 from hullguard.image._digest import DigestMismatchError
 from hullguard.image._engine import EngineBlobs, adopt_streamed_config
-from hullguard.image._entry import Readable
 from hullguard.image._limits import Limits
 from hullguard.image._model import Image, LayerRef
 
 __all__ = ["scan_layers"]
-
-
-class _ProgressReader:
-    """Reports stored bytes to the progress sink as the decompressor pulls them."""
-
-    def __init__(self, raw: Readable, progress: LayerProgress) -> None:
-        self._raw = raw
-        self._progress = progress
-
-    def read(self, n: int = -1) -> bytes:
-        data = self._raw.read(n)
-        self._progress.advance(len(data))
-        return data
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:
-        n = read_into(self._raw, buffer)
-        self._progress.advance(n)
-        return n
 
 
 def scan_layers(
@@ -91,7 +72,7 @@ def _scan_one(
     progress.begin(f"layer {layer.index + 1}/{len(image.layers)} {layer.diff_id[7:19]}", layer.size or None)
     try:
         with image.blobs.open_layer(layer) as raw:
-            stream = open_layer_stream(_ProgressReader(raw, progress), limits=limits, where=where)
+            stream = open_layer_stream(raw, limits=limits, where=where, on_read=progress.advance)
             with stream:
                 result = walk_layer(stream, analyzers, diff_id=layer.diff_id, limits=limits, where=where)
                 stream.drain()
@@ -137,7 +118,7 @@ def _scan_streamed(
         where = f"{image.name} {path}"
         progress.begin(f"layer {count}/{len(image.layers)} (streaming)", None)
         try:
-            stream = open_layer_stream(_ProgressReader(raw, progress), limits=limits, where=where)
+            stream = open_layer_stream(raw, limits=limits, where=where, on_read=progress.advance)
             pending = walk_layer(stream, analyzers, diff_id=_PENDING, limits=limits, where=where)
             stream.drain()
         finally:

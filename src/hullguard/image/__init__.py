@@ -4,15 +4,12 @@ Public API: :func:`open_target` with :class:`SourceOptions` opens any image sour
 :class:`Image` model (or a :class:`RootfsTarget` for a plain directory).
 """
 
-from hullguard.image._credentials import Anonymous, Credentials, CredentialSource, DockerConfigCredentials
+import importlib
+
 from hullguard.image._decompress import DecompressionBombError
 from hullguard.image._digest import DigestMismatchError, InvalidDigestError, VerifyingReader, parse_digest
 from hullguard.image._limits import Limits
 from hullguard.image._model import BlobOpener, Image, ImageConfig, LayerRef, parse_config
-from hullguard.image._reference import InvalidReferenceError, Reference, parse_reference
-from hullguard.image._registry_client import RegistryClient
-from hullguard.image._registry_http import RegistryAuthError, RegistryError, RegistryUnreachableError
-from hullguard.image._registry_source import open_registry_image
 from hullguard.image._resolve import PREFIXES, RootfsTarget, SourceOptions, open_target
 from hullguard.image._tar import UnsafePathError
 
@@ -46,3 +43,27 @@ __all__ = [
     "parse_digest",
     "parse_reference",
 ]
+
+# The registry client pulls in httpx; its names load on first use (PEP 562) so that local scans
+# do not pay for it at start-up.
+_LAZY = {
+    "Anonymous": "hullguard.image._credentials",
+    "CredentialSource": "hullguard.image._credentials",
+    "Credentials": "hullguard.image._credentials",
+    "DockerConfigCredentials": "hullguard.image._credentials",
+    "InvalidReferenceError": "hullguard.image._reference",
+    "Reference": "hullguard.image._reference",
+    "parse_reference": "hullguard.image._reference",
+    "RegistryClient": "hullguard.image._registry_client",
+    "RegistryAuthError": "hullguard.image._registry_http",
+    "RegistryError": "hullguard.image._registry_http",
+    "RegistryUnreachableError": "hullguard.image._registry_http",
+    "open_registry_image": "hullguard.image._registry_source",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hullguard.image' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -16,7 +16,7 @@ from hullguard.image._entry import EntryKind
 from hullguard.image._limits import Limits
 from hullguard.image._tar import TarReader
 
-__all__ = ["ArchiveIndex", "MemberWindow"]
+__all__ = ["ArchiveIndex", "MemberFile", "MemberWindow"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,29 +28,69 @@ class _Entry:
 
 
 class MemberWindow(io.RawIOBase):
-    """A read-only view of ``size`` bytes at ``offset`` of a file, with its own position."""
+    """A read-only, seekable view of ``size`` bytes at ``offset`` of a file, with its own position."""
 
     def __init__(self, path: Path, offset: int, size: int) -> None:
+        self._path = path
+        self._offset = offset
+        self._size = size
+        self._pos = 0
         self._file = path.open("rb")
         self._file.seek(offset)
-        self._left = size
 
     def readable(self) -> bool:
         return True
 
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = min(max(base + offset, 0), self._size)
+        self._file.seek(self._offset + self._pos)
+        return self._pos
+
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        n = min(len(buffer), self._left)
+        n = min(len(buffer), self._size - self._pos)
         if n <= 0:
             return 0
         got = self._file.readinto(memoryview(buffer)[:n])
         if not got:
             raise BadInputError(f"{self._file.name}: archive ends inside a member")
-        self._left -= got
+        self._pos += got
         return got
+
+    def reopen(self) -> MemberWindow:
+        """An independent view of the same bytes, from the start."""
+        return MemberWindow(self._path, self._offset, self._size)
+
+    @property
+    def size(self) -> int:
+        """Length of the member in bytes."""
+        return self._size
 
     def close(self) -> None:
         self._file.close()
         super().close()
+
+
+class MemberFile(io.BufferedReader):
+    """A buffered member that can hand out a second, independent reader of itself.
+
+    Uncompressed layers are parsed through one and hashed through the other, on two threads,
+    so the parser seeks over file data instead of reading it (see ``open_layer_stream``).
+    """
+
+    def __init__(self, window: MemberWindow) -> None:
+        super().__init__(window, buffer_size=1 << 20)
+        self.window = window
+
+    def reopen(self) -> MemberWindow:
+        """A fresh unbuffered view of the same member."""
+        return self.window.reopen()
 
 
 class ArchiveIndex:
@@ -105,7 +145,7 @@ class ArchiveIndex:
         entry = self._resolve(name)
         if entry is None or entry.kind is not EntryKind.FILE:
             raise BadInputError(f"{self._where}: missing blob {name!r} in the archive")
-        return io.BufferedReader(MemberWindow(self.path, entry.offset, entry.size), buffer_size=1 << 20)
+        return MemberFile(MemberWindow(self.path, entry.offset, entry.size))
 
     def read(self, name: str, *, max_bytes: int) -> bytes:
         """Read a small member whole (manifests, configs), bounded by ``max_bytes``."""
