@@ -108,13 +108,18 @@ class ParserAnalyzer:
     max_size: int = 64 * 1024 * 1024
 
     def wants(self, path: str, header: FileHeader) -> bool:
-        """Regular files whose base name or suffix matches, or that the predicate accepts."""
+        """Regular files whose base name or suffix matches, and that the predicate (if any) accepts.
+
+        Base names and suffixes are what the layer pass indexes, so an analyzer that declares
+        them is asked only about files that can match; a predicate alone is asked about every file.
+        """
         if header.kind is not EntryKind.FILE or header.size > self.max_size:
             return False
-        base = path.rpartition("/")[2]
-        if base in self.basenames or (self.suffixes and path.endswith(self.suffixes)):
-            return True
-        return self.predicate is not None and self.predicate(path)
+        if (self.basenames or self.suffixes) and not (
+            path.rpartition("/")[2] in self.basenames or (self.suffixes and path.endswith(self.suffixes))
+        ):
+            return False
+        return self.predicate is None or self.predicate(path)
 
     def analyze(self, file: FileInput) -> AnalyzerResult:
         """Run the parser; malformed input becomes a skip note naming the file."""

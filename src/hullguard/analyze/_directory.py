@@ -15,6 +15,7 @@ from pathlib import Path
 from hullguard.analyze._base import Analyzer, EntryKind, FileHeader, FileInput
 from hullguard.analyze._layer import FileResult
 from hullguard.analyze._merge import LayeredFile
+from hullguard.analyze._select import AnalyzerSelector
 from hullguard.analyze._walker import run_analyzer
 from hullguard.errors import ImageError
 from hullguard.image._limits import Limits
@@ -69,6 +70,7 @@ def walk_directory(
         raise ImageError(f"rootfs:{root}: not a directory")
     files: list[LayeredFile] = []
     skipped: list[Skipped] = []
+    selector = AnalyzerSelector(analyzers)
     for path, entry in _entries(root, limits):
         st = entry.stat(follow_symlinks=False)
         kind = _kind(st.st_mode)
@@ -76,7 +78,7 @@ def walk_directory(
         header = FileHeader(
             st.st_size, st.st_mode & 0o7777, kind, linkname, st.st_uid, st.st_gid, int(st.st_mtime)
         )
-        wanted = [a for a in analyzers if a.wants(path, header)]
+        wanted = selector.select(path, header)
         if not wanted:
             continue
         if st.st_size > limits.max_file_bytes:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from hullguard.analyze._base import Analyzer, AnalyzerResult, FileInput
 from hullguard.analyze._layer import FileResult, LayerResult
+from hullguard.analyze._select import AnalyzerSelector
 from hullguard.errors import HullguardError
 from hullguard.image._entry import EntryKind, Readable
 from hullguard.image._limits import Limits
@@ -44,6 +45,7 @@ def walk_layer(
     once the stream is drained.
     """
     reader = TarReader(stream, limits=limits, where=where)
+    selector = AnalyzerSelector(analyzers)
     files: list[FileResult] = []
     whiteouts: list[str] = []
     opaque: list[str] = []
@@ -62,7 +64,7 @@ def walk_layer(
         header = member.header
         if header.kind is not EntryKind.FILE:
             continue  # only regular files have content; links and directories are never offered
-        wanted = [a for a in analyzers if a.wants(path, header)]
+        wanted = selector.select(path, header)
         if not wanted:
             continue
         if header.size > limits.max_file_bytes:

@@ -60,6 +60,7 @@ PLUGINS = [
         id="apk",
         version=1,
         parse=parse_apk_installed,
+        basenames=("installed",),
         predicate=frozenset({"/lib/apk/db/installed"}).__contains__,
     )
 ]

@@ -81,5 +81,12 @@ def _is_list(path: str) -> bool:
 
 PLUGINS = [
     ParserAnalyzer(id="dpkg", version=1, parse=parse_dpkg_status, predicate=_is_status),
-    ParserAnalyzer(id="dpkg-files", version=1, parse=parse_dpkg_list, predicate=_is_list, max_size=16 << 20),
+    ParserAnalyzer(
+        id="dpkg-files",
+        version=1,
+        parse=parse_dpkg_list,
+        suffixes=(".list",),
+        predicate=_is_list,
+        max_size=16 << 20,
+    ),
 ]

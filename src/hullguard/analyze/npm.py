@@ -327,6 +327,18 @@ def _is_project_lock(path: str) -> bool:
 
 
 PLUGINS = [
-    ParserAnalyzer(id="npm", version=1, parse=parse_package_json, predicate=_is_installed_manifest),
-    ParserAnalyzer(id="npm-lock", version=1, parse=parse_npm_lock, predicate=_is_project_lock),
+    ParserAnalyzer(
+        id="npm",
+        version=1,
+        parse=parse_package_json,
+        suffixes=("/package.json",),
+        predicate=_is_installed_manifest,
+    ),
+    ParserAnalyzer(
+        id="npm-lock",
+        version=1,
+        parse=parse_npm_lock,
+        suffixes=_LOCK_SUFFIXES,
+        predicate=_is_project_lock,
+    ),
 ]

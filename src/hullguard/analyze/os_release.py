@@ -53,12 +53,18 @@ def parse_release_file(file: FileInput) -> AnalyzerResult:
 
 PLUGINS = [
     ParserAnalyzer(
-        id="os-release", version=1, parse=parse_os_release, predicate=_OS_RELEASE.__contains__, max_size=65536
+        id="os-release",
+        version=1,
+        parse=parse_os_release,
+        basenames=("os-release",),
+        predicate=_OS_RELEASE.__contains__,
+        max_size=65536,
     ),
     ParserAnalyzer(
         id="os-release-file",
         version=1,
         parse=parse_release_file,
+        basenames=tuple(path.rpartition("/")[2] for path in _RELEASE_FILES),
         predicate=_RELEASE_FILES.__contains__,
         max_size=65536,
     ),

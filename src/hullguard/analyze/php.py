@@ -93,4 +93,12 @@ def _wants(path: str) -> bool:
     return path.endswith("/composer.lock") and "/vendor/" not in path
 
 
-PLUGINS = [ParserAnalyzer(id="php", version=1, parse=parse_composer, predicate=_wants)]
+PLUGINS = [
+    ParserAnalyzer(
+        id="php",
+        version=1,
+        parse=parse_composer,
+        suffixes=(_INSTALLED_SUFFIX, "/composer.lock"),
+        predicate=_wants,
+    )
+]

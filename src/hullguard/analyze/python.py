@@ -184,5 +184,11 @@ def _is_project_lock(path: str) -> bool:
 
 PLUGINS = [
     ParserAnalyzer(id="python", version=1, parse=parse_core_metadata, suffixes=_METADATA_SUFFIXES),
-    ParserAnalyzer(id="python-lock", version=1, parse=parse_python_lock, predicate=_is_project_lock),
+    ParserAnalyzer(
+        id="python-lock",
+        version=1,
+        parse=parse_python_lock,
+        suffixes=_LOCK_SUFFIXES,
+        predicate=_is_project_lock,
+    ),
 ]

@@ -108,6 +108,7 @@ PLUGINS = [
         id=_ID,
         version=1,
         parse=parse_rpmdb,
+        basenames=("Packages", "Packages.db", "rpmdb.sqlite"),
         predicate=RPM_DATABASE_PATHS.__contains__,
         max_size=512 * 1024 * 1024,
     )

@@ -112,4 +112,8 @@ def _wants(path: str) -> bool:
     return path.endswith("/Gemfile.lock") and _INSIDE_INSTALLED_GEM.search(path) is None
 
 
-PLUGINS = [ParserAnalyzer(id="ruby", version=1, parse=parse_ruby, predicate=_wants)]
+PLUGINS = [
+    ParserAnalyzer(
+        id="ruby", version=1, parse=parse_ruby, suffixes=(".gemspec", "/Gemfile.lock"), predicate=_wants
+    )
+]

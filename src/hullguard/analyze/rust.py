@@ -48,4 +48,6 @@ def _wants(path: str) -> bool:
     return path.endswith("/Cargo.lock") and not any(cache in path for cache in _CARGO_CACHES)
 
 
-PLUGINS = [ParserAnalyzer(id="rust", version=1, parse=parse_cargo_lock, predicate=_wants)]
+PLUGINS = [
+    ParserAnalyzer(id="rust", version=1, parse=parse_cargo_lock, suffixes=("/Cargo.lock",), predicate=_wants)
+]

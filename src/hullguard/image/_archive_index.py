@@ -85,7 +85,7 @@ class MemberFile(io.BufferedReader):
     """
 
     def __init__(self, window: MemberWindow) -> None:
-        super().__init__(window, buffer_size=1 << 20)
+        super().__init__(window, buffer_size=256 << 10)
         self.window = window
 
     def reopen(self) -> MemberWindow:
