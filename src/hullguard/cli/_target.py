@@ -22,7 +22,7 @@ ImageArg = Annotated[
     ),
 ]
 PlatformOpt = Annotated[
-    str | None, typer.Option("--platform", help="os/arch[/variant] to pick from a multi-arch image")
+    str | None, typer.Option("--platform", help="os/arch\\[/variant] to pick from a multi-arch image")
 ]
 ImageOpt = Annotated[
     str | None, typer.Option("--image", help="which image of a multi-image docker-archive (tag, id or index)")
