@@ -7,8 +7,8 @@ an exit code, and where the environment is read (once, here, and passed down).
 from __future__ import annotations
 
 import os
+import secrets
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -178,16 +178,19 @@ def show_progress(quiet: bool) -> bool:
 
 @contextmanager
 def output_stream(path: Path | None) -> Iterator[TextIO]:
-    """stdout, or a file written atomically: on any error the target is left untouched."""
+    """stdout, or a file written atomically: on any error the target is left untouched.
+
+    The temporary file is created with ``open(..., "x")`` so it gets the user's umask, as the
+    final file should (``mkstemp`` would make it private).
+    """
     if path is None:
         yield sys.stdout
         return
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
+        with tmp.open("x", encoding="utf-8") as out:
             yield out
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
