@@ -8,7 +8,8 @@ edge (the CLI, the server) catches them all and can show ``hint`` to the user::
     ├── ImageError             references, sources, manifests, blobs, digests
     │   └── BadInputError      the image itself is malformed or hostile (exit code 2)
     ├── AnalysisError          a layer pass could not complete
-    └── SbomError              an SBOM could not be read or written
+    ├── SbomError              an SBOM could not be read or written
+    └── VulnDBError            the vulnerability database: import, update, versions
 
 Leaf errors live next to the code that raises them.
 """
@@ -22,6 +23,7 @@ __all__ = [
     "HullguardError",
     "ImageError",
     "SbomError",
+    "VulnDBError",
 ]
 
 
@@ -55,3 +57,7 @@ class AnalysisError(HullguardError):
 
 class SbomError(HullguardError):
     """An SBOM document could not be parsed or produced."""
+
+
+class VulnDBError(HullguardError):
+    """The vulnerability database could not be read, imported or updated; or a version is invalid."""
