@@ -101,7 +101,7 @@ HOSTILE = {
     "absolute-entry": Hostile([_layer_with("/etc/os-release")], "absolute path"),
     "truncated-gzip": Hostile([OS_LAYER], "corrupt or truncated", stored=[gzip.compress(OS_LAYER)[:-30]]),
     "truncated-zstd": Hostile(
-        [OS_LAYER], "corrupt or truncated", stored=[zstandard.ZstdCompressor().compress(OS_LAYER)[:-8]]
+        [OS_LAYER], "the config says", stored=[zstandard.ZstdCompressor().compress(OS_LAYER)[:-8]]
     ),
     "diff-id-lie": Hostile([OS_LAYER], "the config says", diff_ids=["sha256:" + "0" * 64]),
     "gzip-bomb": Hostile(

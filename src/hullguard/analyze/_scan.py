@@ -82,7 +82,7 @@ def _scan_one(
                 if stream.diff_id != layer.diff_id:
                     raise DigestMismatchError(
                         f"{where}: uncompressed layer is {stream.diff_id}, the config says {layer.diff_id}",
-                        hint="the image is corrupt or was tampered with",
+                        hint="the image is corrupt, truncated or was tampered with",
                     )
     finally:
         progress.end()
