@@ -13,6 +13,9 @@ PACKAGES = [
     "hullguard.inventory",
     "hullguard.sbom",
     "hullguard.errors",
+    "hullguard.vulndb",
+    "hullguard.match",
+    "hullguard.report",
     "hullguard.cli",
 ]
 

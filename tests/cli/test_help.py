@@ -8,7 +8,18 @@ import pytest
 
 from tests.cli.test_sbom_cli import run
 
-COMMANDS = [[], ["sbom"], ["image"], ["image", "inspect"], ["version"]]
+COMMANDS = [
+    [],
+    ["sbom"],
+    ["image"],
+    ["image", "inspect"],
+    ["version"],
+    ["db"],
+    ["db", "import"],
+    ["db", "update"],
+    ["db", "status"],
+    ["db", "export"],
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) or "top" for c in COMMANDS])

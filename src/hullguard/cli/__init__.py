@@ -7,6 +7,7 @@ import sys
 import typer
 
 from hullguard import __version__
+from hullguard.cli import db as db_commands
 from hullguard.cli import image as image_commands
 from hullguard.cli import sbom as sbom_commands
 
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 app.command("sbom")(sbom_commands.sbom)
 app.add_typer(image_commands.app, name="image")
+app.add_typer(db_commands.app, name="db")
 
 
 @app.command("version")
