@@ -10,6 +10,7 @@ from hullguard import __version__
 from hullguard.cli import db as db_commands
 from hullguard.cli import image as image_commands
 from hullguard.cli import sbom as sbom_commands
+from hullguard.cli import scan as scan_commands
 
 __all__ = ["app", "main"]
 
@@ -27,6 +28,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.command("sbom")(sbom_commands.sbom)
+app.command("scan")(scan_commands.scan)
 app.add_typer(image_commands.app, name="image")
 app.add_typer(db_commands.app, name="db")
 
