@@ -2,8 +2,9 @@
 
 Builds the image with ../shared/bench/build-bench-image.sh and the peers with
 ../shared/bench/install-peers.sh, then times each tool REPEAT times on the docker-archive, the
-gzip OCI layout and the zstd OCI layout (hullguard and trivy only: syft is slow) (median wall time, peak RSS from wait4), plus the floor: decompressing the
-OCI layout's layers with ISA-L and nothing else. Prints a Markdown table (ratios to Trivy).
+gzip OCI layout and the zstd OCI layout (hullguard and trivy only there: syft is slow): median
+wall time, peak RSS from wait4; plus the floor: decompressing the OCI layout's layers with
+ISA-L and nothing else. Prints a Markdown table (ratios to Trivy).
 
     python bench/run.py [--repeat 3] [--write bench/RESULTS.md]
 """
@@ -54,7 +55,9 @@ def _decompress_floor(layout: Path) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
@@ -65,8 +68,21 @@ def main() -> None:
     env |= {"HULLGUARD_CACHE_DIR": cache, "TRIVY_NO_PROGRESS": "true", "SYFT_CHECK_FOR_APP_UPDATE": "false"}
     archive, oci, zstd = out / "bench.tar", out / "bench-oci-gzip", out / "bench-oci-zstd"
     hg = [str(BIN / "hullguard"), "sbom", "--quiet", "-f", "cyclonedx-json"]
-    trivy = [str(peers / "trivy"), "image", "--quiet", "--format", "cyclonedx", "--scanners", "license",
-             "--cache-backend", "memory", "--skip-db-update", "--skip-java-db-update", "--offline-scan", "--skip-version-check"]
+    trivy = [
+        str(peers / "trivy"),
+        "image",
+        "--quiet",
+        "--format",
+        "cyclonedx",
+        "--scanners",
+        "license",
+        "--cache-backend",
+        "memory",
+        "--skip-db-update",
+        "--skip-java-db-update",
+        "--offline-scan",
+        "--skip-version-check",
+    ]
     syft = [str(peers / "syft"), "scan", "-q", "-o", "cyclonedx-json"]
     cases = {
         "docker-archive": {
@@ -101,7 +117,9 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if args.write:
-        args.write.write_text(args.write.read_text().split("<!-- results -->")[0] + "<!-- results -->\n" + table + "\n")
+        args.write.write_text(
+            args.write.read_text().split("<!-- results -->")[0] + "<!-- results -->\n" + table + "\n"
+        )
 
 
 if __name__ == "__main__":
