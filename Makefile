@@ -25,7 +25,7 @@ demo: venv
 	  $(BIN)/hullguard sbom oci-layout:$$out/sample-oci-gzip:sample
 
 lint: venv
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src tests
 
 test: venv lint

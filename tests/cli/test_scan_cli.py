@@ -116,3 +116,16 @@ def test_ignorefile_suppresses_with_reason(sample_images: SampleImages, cache: P
     document = json.loads(result.stdout)
     assert ("requests", "CVE-2023-32681") not in vulns(result)
     assert any("cross-host" in json.dumps(s) for s in document["suppressed"])
+
+
+@pytest.mark.parametrize("fmt", ["table", "sarif", "cyclonedx", "html", "junit"])
+def test_every_report_format_names_the_findings(
+    sample_images: SampleImages, cache: Path, tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / f"report.{fmt}"
+    result = run(
+        "scan", "-q", "-f", fmt, "-o", str(out), f"docker-archive:{sample_images.archive}", cache=cache
+    )
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    assert "CVE-2023-32681" in text and "requests" in text

@@ -16,8 +16,7 @@ from hullguard.errors import ConfigError
 from hullguard.inventory import Inventory
 from hullguard.match import IgnoreRules, ScanOptions, parse_ignore_file, parse_vex
 from hullguard.match._scan import scan_inventory
-from hullguard.report import ScanReport, Severity
-from hullguard.report._writer import build_report_writers, find_report_writer
+from hullguard.report import ScanReport, Severity, build_report_writers, find_report_writer
 from hullguard.vulndb import VulnStore, db_path_in
 
 __all__ = ["scan"]

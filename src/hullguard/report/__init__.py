@@ -2,13 +2,17 @@
 
 from hullguard.report._finding import FixStatus, Severity, VulnerabilityFinding
 from hullguard.report._model import DatabaseInfo, ScanReport, SuppressedFinding, Suppression
+from hullguard.report._writer import ReportWriter, build_report_writers, find_report_writer
 
 __all__ = [
     "DatabaseInfo",
     "FixStatus",
+    "ReportWriter",
     "ScanReport",
     "Severity",
     "SuppressedFinding",
     "Suppression",
     "VulnerabilityFinding",
+    "build_report_writers",
+    "find_report_writer",
 ]
