@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,9 @@ from hullguard.analyze.dpkg import parse_dpkg_status
 from hullguard.analyze.os_release import parse_os_release
 from hullguard.inventory import Inventory, Location, OSInfo, Package, PackageType
 from hullguard.inventory.purl import with_purls
-from hullguard.match import match_inventory
+from hullguard.match import AdvisorySource, match_inventory
 from hullguard.report import FixStatus, Severity, VulnerabilityFinding
-from hullguard.vulndb import VulnStore
+from hullguard.vulndb import OsvRecord, VulnStore
 from hullguard.vulndb.versions import build_version_schemes, scheme_for
 
 SCHEMES = build_version_schemes()
@@ -29,7 +30,9 @@ def pkg(kind: PackageType, name: str, version: str, **extra: str) -> Package:
     return Package(name, version, kind, Location("/app/x"), "test", **extra)  # type: ignore[arg-type]
 
 
-def findings(store: VulnStore, *packages: Package, os: OSInfo | None = None) -> list[VulnerabilityFinding]:
+def findings(
+    store: AdvisorySource, *packages: Package, os: OSInfo | None = None
+) -> list[VulnerabilityFinding]:
     inventory = with_purls(Inventory(os=os, packages=packages))
     return list(match_inventory(inventory, store, lookup).findings)
 
@@ -135,3 +138,61 @@ def test_severity_comes_from_cvss_when_given(store: VulnStore, package: Package,
         )
         is rated
     )
+
+
+class RecordList:
+    """An advisory source over records in memory (the Protocol's smallest real implementation)."""
+
+    def __init__(self, *records: OsvRecord) -> None:
+        self._records = records
+
+    def affected(self, ecosystem: str, name: str) -> list[OsvRecord]:
+        return [
+            r
+            for r in self._records
+            if any(p.name == name and p.ecosystem.startswith(ecosystem) for p in r.packages())
+        ]
+
+
+def test_ubuntu_release_qualifiers() -> None:
+    """Ubuntu's OSV ecosystems carry qualifiers (``Ubuntu:22.04:LTS``): matched by release prefix."""
+    record = OsvRecord.from_json(
+        json.dumps(
+            {
+                "id": "USN-0000-1",
+                "modified": "2024-01-01T00:00:00Z",
+                "aliases": ["CVE-2024-0001"],
+                "affected": [
+                    {
+                        "package": {"ecosystem": "Ubuntu:22.04:LTS", "name": "openssl"},
+                        "ranges": [
+                            {
+                                "type": "ECOSYSTEM",
+                                "events": [{"introduced": "0"}, {"fixed": "3.0.2-0ubuntu1.12"}],
+                            }
+                        ],
+                    },
+                    {
+                        "package": {"ecosystem": "Ubuntu:20.04:LTS", "name": "openssl"},
+                        "ranges": [
+                            {
+                                "type": "ECOSYSTEM",
+                                "events": [{"introduced": "0"}, {"fixed": "1.1.1f-1ubuntu2.20"}],
+                            }
+                        ],
+                    },
+                ],
+            }
+        ),
+        where="test",
+    )
+    libssl = pkg(
+        PackageType.DEB,
+        "libssl3",
+        "3.0.2-0ubuntu1.10",
+        source_name="openssl",
+        source_version="3.0.2-0ubuntu1.10",
+    )
+    found = findings(RecordList(record), libssl, os=OSInfo("ubuntu", "22.04"))
+    assert [(f.id, f.fixed_versions) for f in found] == [("CVE-2024-0001", ("3.0.2-0ubuntu1.12",))]
+    assert findings(RecordList(record), libssl, os=OSInfo("ubuntu", "24.04")) == []

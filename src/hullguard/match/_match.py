@@ -62,12 +62,22 @@ def _same_package(entry: OsvAffected, key: MatchKey) -> bool:
     if package is None:
         return False
     exact = ":" in key.ecosystem
-    if exact and package.ecosystem != key.ecosystem:
+    if exact and package.ecosystem != key.ecosystem and not package.ecosystem.startswith(key.ecosystem + ":"):
         return False
     if not exact and ecosystem_base(package.ecosystem) != key.ecosystem:
         return False
     base = ecosystem_base(key.ecosystem)
     return normalize_name(base, package.name) == normalize_name(base, key.name)
+
+
+_QUALIFIED_RELEASES = frozenset({"Ubuntu"})
+"""Ecosystems whose release carries more qualifiers (``Ubuntu:22.04:LTS``, ``Ubuntu:Pro:18.04:LTS``):
+looked up by base and filtered by release prefix, since the exact string is not known ahead."""
+
+
+def _lookup_ecosystem(key: MatchKey) -> str:
+    base = ecosystem_base(key.ecosystem)
+    return base if base in _QUALIFIED_RELEASES else key.ecosystem
 
 
 def _reports(records: Iterable[OsvRecord], key: MatchKey, scheme: VersionKey) -> list[Report]:
@@ -160,7 +170,7 @@ def match_inventory(inventory: Inventory, source: AdvisorySource, schemes: Schem
             continue
         try:
             scheme.key(key.version)
-            reports = _reports(source.affected(key.ecosystem, key.name), key, scheme)
+            reports = _reports(source.affected(_lookup_ecosystem(key), key.name), key, scheme)
         except VulnDBError as exc:
             notes.append(_note(package, str(exc)))
             continue
