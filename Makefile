@@ -33,7 +33,8 @@ test: venv lint
 	$(BIN)/pytest -n 2 --dist loadgroup -q
 
 bench: venv
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --write bench/RESULTS.md
+	$(BIN)/python bench/run_scan.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
