@@ -196,3 +196,31 @@ def test_ubuntu_release_qualifiers() -> None:
     found = findings(RecordList(record), libssl, os=OSInfo("ubuntu", "22.04"))
     assert [(f.id, f.fixed_versions) for f in found] == [("CVE-2024-0001", ("3.0.2-0ubuntu1.12",))]
     assert findings(RecordList(record), libssl, os=OSInfo("ubuntu", "24.04")) == []
+
+
+def test_git_only_ranges_become_a_note_not_a_finding() -> None:
+    record = OsvRecord.from_json(
+        json.dumps(
+            {
+                "id": "OSV-GIT-1",
+                "modified": "2024-01-01T00:00:00Z",
+                "affected": [
+                    {
+                        "package": {"ecosystem": "PyPI", "name": "demo"},
+                        "ranges": [
+                            {
+                                "type": "GIT",
+                                "repo": "https://example.invalid/demo",
+                                "events": [{"introduced": "0"}, {"fixed": "a" * 40}],
+                            }
+                        ],
+                    }
+                ],
+            }
+        ),
+        where="test",
+    )
+    inventory = with_purls(Inventory(os=None, packages=(pkg(PackageType.PYTHON, "demo", "1.0"),)))
+    result = match_inventory(inventory, RecordList(record), lookup)
+    assert result.findings == ()
+    assert [("OSV-GIT-1" in n.reason and "GIT" in n.reason) for n in result.notes] == [True]

@@ -80,18 +80,30 @@ def _lookup_ecosystem(key: MatchKey) -> str:
     return base if base in _QUALIFIED_RELEASES else key.ecosystem
 
 
-def _reports(records: Iterable[OsvRecord], key: MatchKey, scheme: VersionKey) -> list[Report]:
+def _reports(
+    records: Iterable[OsvRecord], key: MatchKey, scheme: VersionKey
+) -> tuple[list[Report], list[str]]:
+    """Affected entries that contain the version, and why some entries could not be evaluated."""
     found: list[Report] = []
+    unevaluated: list[str] = []
     for record in records:
         if record.is_withdrawn:
             continue
         for entry in record.affected:
             if not _same_package(entry, key):
                 continue
+            if entry.ranges and not entry.versions and all(r.type == "GIT" for r in entry.ranges):
+                unevaluated.append(
+                    f"{record.id} gives only GIT commit ranges, which a package version cannot be placed in"
+                )
+                continue
             verdict = evaluate_affected(entry, key.version, scheme.key)
+            unevaluated.extend(
+                f"{record.id}: unreadable version in a range ({why})" for why in verdict.unparsable
+            )
             if verdict.affected:
                 found.append((record, entry, verdict.fixed))
-    return found
+    return found, unevaluated
 
 
 def _merge(reports: list[Report]) -> list[list[Report]]:
@@ -170,10 +182,11 @@ def match_inventory(inventory: Inventory, source: AdvisorySource, schemes: Schem
             continue
         try:
             scheme.key(key.version)
-            reports = _reports(source.affected(_lookup_ecosystem(key), key.name), key, scheme)
+            reports, unevaluated = _reports(source.affected(_lookup_ecosystem(key), key.name), key, scheme)
         except VulnDBError as exc:
             notes.append(_note(package, str(exc)))
             continue
+        notes.extend(_note(package, why) for why in unevaluated)
         findings.extend(_finding(package, key, group, inventory) for group in _merge(reports))
     findings.sort(key=VulnerabilityFinding.sort_key)
     return MatchResult(tuple(findings), tuple(notes))
