@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeGuard, TypeVar
 
 from hullguard.errors import ConfigError
 
-__all__ = ["DuplicatePluginError", "Identified", "Registry", "discover"]
+__all__ = [
+    "DuplicatePluginError",
+    "Format",
+    "Identified",
+    "Registry",
+    "discover",
+    "find_format",
+    "formats_of",
+]
 
 
 class Identified(Protocol):
@@ -96,3 +104,50 @@ def discover(package: str, group: str) -> list[tuple[object, str]]:
     for ep in entry_points(group=group):
         found.append((ep.load(), f"entry point {ep.value}"))
     return found
+
+
+class Format(Identified, Protocol):
+    """An output format: an id plus other names ``--format`` accepts for it."""
+
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+F = TypeVar("F", bound=Format)
+
+
+def formats_of(
+    found: Iterable[tuple[object, str]], is_format: Callable[[object], TypeGuard[F]], *, what: str
+) -> Registry[F]:
+    """A registry of output formats from ``(plugin, origin)`` pairs.
+
+    Refuses plug-ins that are not formats and names (ids or aliases) claimed twice, so that
+    :func:`find_format` never has to guess.
+    """
+    formats: list[tuple[F, str]] = []
+    owners: dict[str, str] = {}
+    for plugin, origin in found:
+        if not is_format(plugin):
+            raise ConfigError(f"{origin} lists {plugin!r}, which is not a {what}")
+        formats.append((plugin, origin))
+        owners.setdefault(plugin.id, origin)
+    for plugin, origin in formats:
+        for alias in plugin.aliases:
+            if alias in owners:
+                raise DuplicatePluginError(
+                    f"{what} name {alias!r} is claimed twice: in {owners[alias]} and in {origin}",
+                    hint="rename one of them",
+                )
+            owners[alias] = origin
+    return Registry.of(formats)
+
+
+def find_format(registry: Registry[F], name: str, *, what: str) -> F:
+    """The format whose id or alias is ``name``; a ConfigError lists the valid names otherwise."""
+    if name in registry:
+        return registry.get(name)
+    for plugin in registry:
+        if name in plugin.aliases:
+            return plugin
+    names = sorted({*registry.ids(), *(alias for plugin in registry for alias in plugin.aliases)})
+    raise ConfigError(f"unknown {what} {name!r}", hint=f"choose one of: {', '.join(names)}")

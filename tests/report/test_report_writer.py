@@ -71,7 +71,7 @@ def test_duplicate_id_is_refused() -> None:
 
 
 def test_object_that_is_not_a_writer_is_refused() -> None:
-    with pytest.raises(ConfigError, match="not a report writer"):
+    with pytest.raises(ConfigError, match="not a report format"):
         report_writers_of([(object(), "mod.c")])
 
 

@@ -9,11 +9,11 @@ from typing import TextIO
 
 import pytest
 
-from hullguard._registry import DuplicatePluginError
+from hullguard._registry import DuplicatePluginError, formats_of
 from hullguard.errors import ConfigError
 from hullguard.inventory import Inventory
 from hullguard.sbom import SbomWriter, build_sbom_writers, find_writer
-from hullguard.sbom._base import _check_aliases, _writers
+from hullguard.sbom._base import _is_writer
 
 FORMAT_IDS = ["cyclonedx-json", "json", "spdx-json", "table"]
 
@@ -64,12 +64,12 @@ def test_every_writer_writes_an_empty_inventory() -> None:
 def test_alias_clashing_with_an_id_is_refused() -> None:
     writers = [(_Writer("one"), "module a"), (_Writer("two", aliases=("one",)), "module b")]
     with pytest.raises(DuplicatePluginError, match="module a and in module b"):
-        _check_aliases(writers)  # type: ignore[arg-type]
+        formats_of(writers, _is_writer, what="SBOM format")
 
 
 def test_a_plugin_that_is_not_a_writer_is_refused() -> None:
     with pytest.raises(ConfigError, match="module x lists"):
-        _writers([(object(), "module x")])
+        formats_of([(object(), "module x")], _is_writer, what="SBOM format")
 
 
 PUBLIC_NAMES = {

@@ -9,10 +9,9 @@ so a new format is one new module and its test.
 
 from __future__ import annotations
 
-from typing import Protocol, TextIO, runtime_checkable
+from typing import Protocol, TextIO, TypeGuard, runtime_checkable
 
-from hullguard._registry import DuplicatePluginError, Registry, discover
-from hullguard.errors import ConfigError
+from hullguard._registry import Registry, discover, find_format, formats_of
 from hullguard.report._model import ScanReport
 
 __all__ = ["ReportWriter", "build_report_writers", "find_report_writer"]
@@ -45,27 +44,8 @@ class ReportWriter(Protocol):
         ...
 
 
-def _writers(found: list[tuple[object, str]]) -> list[tuple[ReportWriter, str]]:
-    """Refuse plug-ins that are not report writers, naming where they came from."""
-    writers: list[tuple[ReportWriter, str]] = []
-    for plugin, origin in found:
-        if not isinstance(plugin, ReportWriter):
-            raise ConfigError(f"{origin} lists {plugin!r}, which is not a report writer")
-        writers.append((plugin, origin))
-    return writers
-
-
-def _check_aliases(writers: list[tuple[ReportWriter, str]]) -> None:
-    """An alias may not shadow an id or another alias, or :func:`find_report_writer` would guess."""
-    owners = {writer.id: origin for writer, origin in writers}
-    for writer, origin in writers:
-        for alias in writer.aliases:
-            if alias in owners:
-                raise DuplicatePluginError(
-                    f"report format name {alias!r} is claimed twice: in {owners[alias]} and in {origin}",
-                    hint="rename one of them",
-                )
-            owners[alias] = origin
+def _is_writer(plugin: object) -> TypeGuard[ReportWriter]:
+    return isinstance(plugin, ReportWriter)
 
 
 def report_writers_of(found: list[tuple[object, str]]) -> Registry[ReportWriter]:
@@ -74,9 +54,7 @@ def report_writers_of(found: list[tuple[object, str]]) -> Registry[ReportWriter]
     Separate from :func:`build_report_writers` so tests can build a registry from only the
     writers they need, and see duplicate names refused.
     """
-    writers = _writers(found)
-    _check_aliases(writers)
-    return Registry.of(writers)
+    return formats_of(found, _is_writer, what="report format")
 
 
 def build_report_writers() -> Registry[ReportWriter]:
@@ -86,10 +64,4 @@ def build_report_writers() -> Registry[ReportWriter]:
 
 def find_report_writer(registry: Registry[ReportWriter], name: str) -> ReportWriter:
     """The writer whose id or alias is ``name``; a ConfigError lists the valid names otherwise."""
-    if name in registry:
-        return registry.get(name)
-    for writer in registry:
-        if name in writer.aliases:
-            return writer
-    names = sorted({*registry.ids(), *(alias for writer in registry for alias in writer.aliases)})
-    raise ConfigError(f"unknown report format {name!r}", hint=f"choose one of: {', '.join(names)}")
+    return find_format(registry, name, what="report format")

@@ -8,10 +8,9 @@ writers in ``PLUGINS``) and the ``hullguard.sbom_formats`` entry-point group.
 
 from __future__ import annotations
 
-from typing import Protocol, TextIO, runtime_checkable
+from typing import Protocol, TextIO, TypeGuard, runtime_checkable
 
-from hullguard._registry import DuplicatePluginError, Registry, discover
-from hullguard.errors import ConfigError
+from hullguard._registry import Registry, discover, find_format, formats_of
 from hullguard.inventory import Inventory
 
 __all__ = ["SbomWriter", "build_sbom_writers", "find_writer"]
@@ -41,42 +40,15 @@ class SbomWriter(Protocol):
         ...
 
 
-def _writers(found: list[tuple[object, str]]) -> list[tuple[SbomWriter, str]]:
-    """Refuse plug-ins that are not writers, naming where they came from."""
-    writers: list[tuple[SbomWriter, str]] = []
-    for plugin, origin in found:
-        if not isinstance(plugin, SbomWriter):
-            raise ConfigError(f"{origin} lists {plugin!r}, which is not an SBOM writer")
-        writers.append((plugin, origin))
-    return writers
-
-
-def _check_aliases(writers: list[tuple[SbomWriter, str]]) -> None:
-    """An alias may not shadow an id or another alias, or ``find_writer`` would be ambiguous."""
-    owners = {writer.id: origin for writer, origin in writers}
-    for writer, origin in writers:
-        for alias in writer.aliases:
-            if alias in owners:
-                raise DuplicatePluginError(
-                    f"format name {alias!r} is claimed twice: in {owners[alias]} and in {origin}",
-                    hint="rename one of them",
-                )
-            owners[alias] = origin
+def _is_writer(plugin: object) -> TypeGuard[SbomWriter]:
+    return isinstance(plugin, SbomWriter)
 
 
 def build_sbom_writers() -> Registry[SbomWriter]:
     """All output formats: the built-in modules of :mod:`hullguard.sbom` plus entry points."""
-    writers = _writers(discover("hullguard.sbom", "hullguard.sbom_formats"))
-    _check_aliases(writers)
-    return Registry.of(writers)
+    return formats_of(discover("hullguard.sbom", "hullguard.sbom_formats"), _is_writer, what="SBOM format")
 
 
 def find_writer(registry: Registry[SbomWriter], name: str) -> SbomWriter:
     """The writer whose id or alias is ``name``; a ConfigError lists the valid names otherwise."""
-    if name in registry:
-        return registry.get(name)
-    for writer in registry:
-        if name in writer.aliases:
-            return writer
-    names = sorted({*registry.ids(), *(alias for writer in registry for alias in writer.aliases)})
-    raise ConfigError(f"unknown SBOM format {name!r}", hint=f"choose one of: {', '.join(names)}")
+    return find_format(registry, name, what="SBOM format")
