@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import httpx
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -27,12 +26,14 @@ from hullguard.vulndb import (
     update,
 )
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__ = ["app"]
 
 app = typer.Typer(help="The vulnerability database (OSV records in SQLite).", no_args_is_help=True)
 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars on stderr")]
-_TIMEOUT = httpx.Timeout(30.0, read=120.0)
 
 
 class _Bars:
@@ -86,7 +87,10 @@ class _Bars:
 
 
 def _client() -> httpx.Client:
-    return httpx.Client(timeout=_TIMEOUT, follow_redirects=True)
+    """An HTTP client for downloads; httpx is imported here, as only ``db`` commands need it."""
+    import httpx  # noqa: PLC0415 - keeps ~45 ms of start-up off every other command
+
+    return httpx.Client(timeout=httpx.Timeout(30.0, read=120.0), follow_redirects=True)
 
 
 def _report_import(result: ImportResult) -> None:

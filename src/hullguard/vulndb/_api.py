@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from hullguard.errors import VulnDBError
 from hullguard.vulndb._bundle import import_bundle
 from hullguard.vulndb._download import is_url
 from hullguard.vulndb._import import ImportResult, Progress, SourceKind, import_source, sniff_kind
 from hullguard.vulndb._swap import staged_store, writer_lock
+
+if TYPE_CHECKING:
+    import httpx  # annotations only: the client is passed in by the caller
 
 __all__ = ["db_path_in", "import_into"]
 

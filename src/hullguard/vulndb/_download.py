@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from hullguard.errors import VulnDBError
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["MAX_DOWNLOAD_BYTES", "Download", "DownloadError", "download", "is_url"]
 
@@ -54,6 +56,8 @@ def download(
     progress: Progress | None = None,
 ) -> Download:
     """GET ``url`` into ``dest`` (created new); with validators, a 304 leaves ``dest`` absent."""
+    import httpx  # noqa: PLC0415 - only downloads need it; keeps it off every command's start-up
+
     headers = {"Accept-Encoding": "identity"}
     if etag:
         headers["If-None-Match"] = etag
@@ -61,9 +65,9 @@ def download(
         headers["If-Modified-Since"] = last_modified
     try:
         with http.stream("GET", url, headers=headers) as response:
-            if response.status_code == httpx.codes.NOT_MODIFIED:
+            if response.status_code == 304:
                 return Download(url, False, etag, last_modified, 0)
-            if response.status_code != httpx.codes.OK:
+            if response.status_code != 200:
                 raise DownloadError(
                     f"GET {url}: HTTP {response.status_code} {response.reason_phrase}",
                     hint="check --base-url and that the mirror has this ecosystem",

@@ -18,15 +18,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
-
-import httpx
 
 from hullguard.errors import VulnDBError
 from hullguard.vulndb._download import download, is_url
 from hullguard.vulndb._osv import InvalidRecordError, OsvRecord
 from hullguard.vulndb._store import PreparedRecord, SourceInfo, VulnStore, prepare_record
 from hullguard.vulndb._swap import new_temp_path
+
+if TYPE_CHECKING:
+    import httpx  # annotations only: the client is passed in by the caller
 
 __all__ = [
     "MAX_MEMBER_BYTES",

@@ -19,16 +19,17 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
-
-import httpx
 
 from hullguard.errors import VulnDBError
 from hullguard.vulndb._download import download
 from hullguard.vulndb._import import ImportResult, import_file
 from hullguard.vulndb._store import SourceInfo, VulnStore
 from hullguard.vulndb._swap import new_temp_path, staged_store, writer_lock
+
+if TYPE_CHECKING:
+    import httpx  # annotations only: the client is passed in by the caller
 
 __all__ = [
     "DEFAULT_BASE_URL",
