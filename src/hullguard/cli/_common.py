@@ -11,6 +11,7 @@ import secrets
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import NoReturn, TextIO, TypeVar
 
@@ -20,6 +21,8 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    ProgressColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TransferSpeedColumn,
@@ -32,6 +35,7 @@ from hullguard.image import Limits, SourceOptions
 __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_ERROR",
+    "Amounts",
     "BarProgress",
     "cache_dir",
     "fail",
@@ -132,21 +136,33 @@ def source_options(*, platform: str | None, image: str | None, insecure: bool) -
     )
 
 
-class BarProgress:
-    """Rich progress bars on stderr for the layer pass; silent when stderr is not a terminal."""
+class Amounts(StrEnum):
+    """What a bar counts: bytes (layers, downloads) or items (advisory records)."""
 
-    def __init__(self, *, enabled: bool) -> None:
+    BYTES = "bytes"
+    ITEMS = "items"
+
+
+def _amount_columns(amounts: Amounts) -> tuple[ProgressColumn, ...]:
+    if amounts is Amounts.BYTES:
+        return (DownloadColumn(), TransferSpeedColumn())
+    return (TextColumn("{task.completed:,.0f}"),)
+
+
+class BarProgress:
+    """Rich progress bars on stderr; silent when stderr is not a terminal (or with ``--quiet``)."""
+
+    def __init__(self, *, enabled: bool, amounts: Amounts = Amounts.BYTES) -> None:
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
+            *_amount_columns(amounts),
             TimeElapsedColumn(),
             console=stderr,
             transient=True,
             disable=not enabled,
         )
-        self._task: int | None = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> BarProgress:
         self._progress.start()
@@ -156,19 +172,26 @@ class BarProgress:
         self._progress.stop()
 
     def begin(self, description: str, total: int | None) -> None:
-        """Start a bar for one layer."""
+        """Start a bar (one layer, one download)."""
         self._task = self._progress.add_task(description, total=total)
 
-    def advance(self, nbytes: int) -> None:
+    def advance(self, amount: int) -> None:
         """Move the current bar."""
         if self._task is not None:
-            self._progress.advance(self._task, nbytes)  # type: ignore[arg-type]
+            self._progress.advance(self._task, amount)
 
     def end(self) -> None:
         """Drop the finished bar."""
         if self._task is not None:
-            self._progress.remove_task(self._task)  # type: ignore[arg-type]
+            self._progress.remove_task(self._task)
             self._task = None
+
+    def items(self, done: int, total: int | None) -> None:
+        """A ``(done, total)`` callback (record imports); starts a bar on first use."""
+        if self._task is None:
+            self.begin("import", total)
+        if self._task is not None:
+            self._progress.update(self._task, completed=done, total=total)
 
 
 def show_progress(quiet: bool) -> bool:

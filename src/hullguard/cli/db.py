@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from hullguard.cli._common import cache_dir, run_command, show_progress, stderr
+from hullguard.cli._common import Amounts, BarProgress, cache_dir, run_command, show_progress, stderr
 from hullguard.errors import ConfigError
 from hullguard.vulndb import (
     DEFAULT_BASE_URL,
@@ -34,56 +33,6 @@ __all__ = ["app"]
 app = typer.Typer(help="The vulnerability database (OSV records in SQLite).", no_args_is_help=True)
 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars on stderr")]
-
-
-class _Bars:
-    """Rich bars on stderr for downloads and imports (counts, not bytes); off unless a terminal."""
-
-    def __init__(self, *, enabled: bool) -> None:
-        self._progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed:,.0f}"),
-            TimeElapsedColumn(),
-            console=stderr,
-            transient=True,
-            disable=not enabled,
-        )
-        self._task: TaskID | None = None
-        self._last = 0
-
-    def __enter__(self) -> _Bars:
-        self._progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._progress.stop()
-
-    def begin(self, description: str, total: int | None) -> None:
-        """Start a bar."""
-        self._task = self._progress.add_task(description, total=total)
-        self._last = 0
-
-    def advance(self, nbytes: int) -> None:
-        """Move the current bar."""
-        if self._task is not None:
-            self._progress.advance(self._task, nbytes)
-
-    def end(self) -> None:
-        """Drop the finished bar."""
-        if self._task is not None:
-            self._progress.remove_task(self._task)
-            self._task = None
-
-    def items(self, done: int, total: int | None) -> None:
-        """``(done, total)`` callback of ``import_into``; a new source restarts the count."""
-        if self._task is None:
-            self.begin("import", total)
-        if done < self._last:
-            self._last = 0
-        if self._task is not None:
-            self._progress.update(self._task, completed=done, total=total)
-        self._last = done
 
 
 def _client() -> httpx.Client:
@@ -118,7 +67,7 @@ def import_(
     """
 
     def work() -> None:
-        with _Bars(enabled=show_progress(quiet)) as bars, _client() as http:
+        with BarProgress(enabled=show_progress(quiet), amounts=Amounts.ITEMS) as bars, _client() as http:
             results = import_into(
                 db_path_in(cache_dir()), sources, http=http, progress=bars.items, now=datetime.now(UTC)
             )
@@ -148,7 +97,7 @@ def update_(
     """
 
     def work() -> None:
-        with _Bars(enabled=show_progress(quiet)) as bars, _client() as http:
+        with BarProgress(enabled=show_progress(quiet), amounts=Amounts.ITEMS) as bars, _client() as http:
             result = update(
                 db_path_in(cache_dir()),
                 base_url=base_url,
