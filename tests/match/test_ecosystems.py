@@ -59,6 +59,30 @@ CASES = [
         MatchKey("Maven", "org.apache.commons:commons-lang3", "3.12.0"),
     ),
     ("deb without an OS", pkg(PackageType.DEB, "bash", "5.1-2"), None, None),
+    (
+        "deb without an OS: the purl's distro decides",
+        pkg(
+            PackageType.DEB,
+            "bash",
+            "5.1-2",
+            source_name="bash",
+            purl="pkg:deb/debian/bash@5.1-2?arch=amd64&distro=debian-11",
+        ),
+        None,
+        MatchKey("Debian:11", "bash", "5.1-2"),
+    ),
+    (
+        "apk purl distro with a point release",
+        pkg(
+            PackageType.APK,
+            "musl",
+            "1.1.18-r3",
+            source_name="musl",
+            purl="pkg:apk/alpine/musl@1.1.18-r3?distro=alpine-3.7.0",
+        ),
+        None,
+        MatchKey("Alpine:v3.7", "musl", "1.1.18-r3"),
+    ),
     ("deb on an unknown distro", pkg(PackageType.DEB, "bash", "5.1-2"), OSInfo("kali", "2024.1"), None),
 ]
 

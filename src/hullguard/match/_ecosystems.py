@@ -66,8 +66,24 @@ def _os_ecosystem(package: Package, os: OSInfo | None) -> str | None:
     return None
 
 
+def _os_from_purl(purl: str) -> OSInfo | None:
+    """The distro a purl names (``?distro=debian-12``): SBOMs from other tools may carry no OS."""
+    _, _, query = purl.partition("?")
+    for pair in query.split("#", 1)[0].split("&"):
+        key, _, value = pair.partition("=")
+        if key == "distro" and "-" in value:
+            distro, _, version = value.rpartition("-")
+            return OSInfo(distro.lower(), version)
+    return None
+
+
 def match_key(package: Package, os: OSInfo | None) -> MatchKey | None:
-    """The lookup for ``package`` in an image of ``os``; None when no advisory source covers it."""
+    """The lookup for ``package`` in an image of ``os``; None when no advisory source covers it.
+
+    Without an OS (an SBOM that names none), a distro package's purl ``distro`` qualifier decides.
+    """
+    if os is None and package.type in (PackageType.DEB, PackageType.APK, PackageType.RPM):
+        os = _os_from_purl(package.purl)
     if package.type in (PackageType.DEB, PackageType.APK):
         ecosystem = _os_ecosystem(package, os)
         if ecosystem is None:
