@@ -15,7 +15,6 @@ finding and the warning are made up by this fixture code.
 from __future__ import annotations
 
 import hashlib
-import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,10 +42,10 @@ from hullguard.report import (
     VulnerabilityFinding,
 )
 from hullguard.vulndb._osv import OsvRecord
+from tests.goldens import golden_checker
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GOLDENS = FIXTURES / "report"
-UPDATE_FLAG = "HULLGUARD_UPDATE_GOLDENS"
 TOOL_VERSION = "0.0.0-test"
 FIXED_TIME = datetime(2023, 4, 2, 12, 0, 0, tzinfo=UTC)
 FIXED_UUID = UUID("00000000-0000-4000-8000-000000000000")
@@ -249,18 +248,4 @@ def report_fixtures() -> Path:
 @pytest.fixture
 def golden() -> Callable[[str, str], None]:
     """Compare text with ``tests/fixtures/report/<name>``; ``HULLGUARD_UPDATE_GOLDENS=1`` rewrites it."""
-
-    def check(name: str, text: str) -> None:
-        path = GOLDENS / name
-        if os.environ.get(UPDATE_FLAG) == "1":
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            return
-        if not path.is_file():
-            pytest.fail(f"golden file {path} is missing; create it with {UPDATE_FLAG}=1 and review it")
-        expected = path.read_text(encoding="utf-8")
-        assert text == expected, (
-            f"output differs from {path}; review the change, then rerun with {UPDATE_FLAG}=1"
-        )
-
-    return check
+    return golden_checker(GOLDENS)

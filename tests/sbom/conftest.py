@@ -13,7 +13,6 @@ The image metadata around them (name, digests, layer ids) is made up by this fix
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.metadata import Distribution, distributions
@@ -30,9 +29,9 @@ from hullguard.analyze.os_release import parse_os_release
 from hullguard.inventory import Inventory, LayerInfo, Location, OSInfo, Package, PackageType
 from hullguard.inventory.purl import with_purls
 from hullguard.sbom import CycloneDxJsonWriter, SpdxJsonWriter
+from tests.goldens import golden_checker
 
 GOLDENS = Path(__file__).resolve().parents[1] / "fixtures" / "sbom"
-UPDATE_FLAG = "HULLGUARD_UPDATE_GOLDENS"
 TOOL_VERSION = "0.0.0-test"
 FIXED_TIME = datetime(2020, 3, 23, 12, 0, 0, tzinfo=UTC)
 FIXED_UUID = UUID("00000000-0000-4000-8000-000000000000")
@@ -154,18 +153,4 @@ def fixed_spdx() -> SpdxJsonWriter:
 @pytest.fixture
 def golden() -> Callable[[str, str], None]:
     """Compare text with ``tests/fixtures/sbom/<name>``; ``HULLGUARD_UPDATE_GOLDENS=1`` rewrites it."""
-
-    def check(name: str, text: str) -> None:
-        path = GOLDENS / name
-        if os.environ.get(UPDATE_FLAG) == "1":
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            return
-        if not path.is_file():
-            pytest.fail(f"golden file {path} is missing; create it with {UPDATE_FLAG}=1 and review it")
-        expected = path.read_text(encoding="utf-8")
-        assert text == expected, (
-            f"output differs from {path}; review the change, then rerun with {UPDATE_FLAG}=1"
-        )
-
-    return check
+    return golden_checker(GOLDENS)
