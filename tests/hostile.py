@@ -94,3 +94,43 @@ def oci_layout(
     (root / "index.json").write_text(json.dumps(index))
     (root / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
     return root
+
+
+def raw_header(
+    name: bytes, *, size: int = 0, kind: bytes = b"0", size_field: bytes | None = None, linkname: bytes = b""
+) -> bytes:
+    """One ustar header written byte by byte, so that fields can hold what tarfile would refuse."""
+    block = bytearray(512)
+    block[0 : len(name)] = name
+    block[100:108] = b"0000644\0"
+    block[108:116] = b"0000000\0"
+    block[116:124] = b"0000000\0"
+    block[124:136] = size_field if size_field is not None else b"%011o\0" % size
+    block[136:148] = b"00000000000\0"
+    block[156:157] = kind
+    block[157 : 157 + len(linkname)] = linkname
+    block[257:263] = b"ustar\0"
+    block[263:265] = b"00"
+    block[148:156] = b" " * 8
+    block[148:156] = b"%06o\0 " % sum(block)
+    return bytes(block)
+
+
+def raw_member(name: bytes, data: bytes, kind: bytes = b"0") -> bytes:
+    """A header and its data, padded to the block size."""
+    return raw_header(name, size=len(data), kind=kind) + data + b"\0" * (-len(data) % 512)
+
+
+def pax_header(records: dict[bytes, bytes], kind: bytes = b"x") -> bytes:
+    """A pax extended (``x``) or global (``g``) header with these records."""
+    body = b""
+    for key, value in records.items():
+        record = b" " + key + b"=" + value + b"\n"
+        length = len(record) + len(str(len(record)))
+        if len(str(length)) != len(str(len(record))):
+            length += 1
+        body += str(length).encode() + record
+    return raw_header(b"./PaxHeaders/x", size=len(body), kind=kind) + body + b"\0" * (-len(body) % 512)
+
+
+END_OF_ARCHIVE = b"\0" * 1024

@@ -192,14 +192,27 @@ def build_oci(out: Path) -> Path:
     return layout
 
 
+def _engine_image_id(tag: str) -> str:
+    inspect = subprocess.run(
+        ["docker", "image", "inspect", "-f", "{{.Id}}", tag], capture_output=True, text=True, check=False
+    )
+    return inspect.stdout.strip() if inspect.returncode == 0 else ""
+
+
+def _archive_image_id(archive: Path) -> str:
+    with tarfile.open(archive) as tar:
+        member = tar.extractfile("manifest.json")
+        manifest = json.loads(member.read()) if member else [{}]
+    return "sha256:" + str(manifest[0].get("Config", "")).rpartition("/")[2].removesuffix(".json")
+
+
 def build_engine_images(out: Path) -> None:
     """docker load + docker build + docker save, then skopeo conversions (needs dockerd)."""
     oci = build_oci(out)
     archive = out / "sample.tar"
     if archive.exists() and (out / "final-oci-zstd" / "index.json").exists():
-        inspect = subprocess.run(["docker", "image", "inspect", FINAL_TAG], capture_output=True, check=False)
-        if inspect.returncode != 0:
-            _run("docker", "load", "-q", "-i", str(archive))
+        if _engine_image_id(FINAL_TAG) != _archive_image_id(archive):
+            _run("docker", "load", "-q", "-i", str(archive))  # absent, or another build under the tag
         return
     base_archive = out / "sample-base.tar"
     base_archive.unlink(missing_ok=True)
@@ -219,7 +232,15 @@ def load_into_podman(out: Path) -> bool:
     """Load the final image into Podman's store when a Podman service answers; True if present."""
     if shutil.which("podman") is None:
         return False
-    if subprocess.run(["podman", "image", "exists", FINAL_TAG], check=False).returncode == 0:
+    inspect = subprocess.run(
+        ["podman", "image", "inspect", "-f", "{{.Id}}", FINAL_TAG],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if inspect.returncode == 0 and "sha256:" + inspect.stdout.strip() == _archive_image_id(
+        out / "sample.tar"
+    ):
         return True
     return (
         subprocess.run(

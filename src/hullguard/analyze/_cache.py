@@ -88,10 +88,16 @@ class DirectoryLayerCache:
         """Write atomically: a crash leaves either the old entry or the new one."""
         path = self._path(key)
         try:
+            data = _ADAPTER.dump_json(result)
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        except (OSError, ValueError) as exc:
+            logger.warning("could not write cache entry %s: %s", path, exc)
+            return
+        try:
             with os.fdopen(fd, "wb") as out:
-                out.write(_ADAPTER.dump_json(result))
+                out.write(data)
             os.replace(tmp, path)
         except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
             logger.warning("could not write cache entry %s: %s", path, exc)

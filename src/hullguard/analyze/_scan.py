@@ -119,8 +119,9 @@ def _scan_streamed(
         progress.begin(f"layer {count}/{len(image.layers)} (streaming)", None)
         try:
             stream = open_layer_stream(raw, limits=limits, where=where, on_read=progress.advance)
-            pending = walk_layer(stream, analyzers, diff_id=_PENDING, limits=limits, where=where)
-            stream.drain()
+            with stream:
+                pending = walk_layer(stream, analyzers, diff_id=_PENDING, limits=limits, where=where)
+                stream.drain()
         finally:
             progress.end()
         if stream.diff_id not in expected:

@@ -8,6 +8,7 @@ neighbours (that is what makes it cacheable by diff_id).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 
@@ -15,7 +16,7 @@ from hullguard.analyze._base import Analyzer, AnalyzerResult, FileInput
 from hullguard.analyze._layer import FileResult, LayerResult
 from hullguard.analyze._select import AnalyzerSelector
 from hullguard.errors import HullguardError
-from hullguard.image._entry import EntryKind, Readable
+from hullguard.image._entry import EntryKind, FileHeader, Readable
 from hullguard.image._limits import Limits
 from hullguard.image._tar import TarReader
 from hullguard.inventory import Skipped
@@ -24,7 +25,7 @@ __all__ = ["WALKER_VERSION", "run_analyzer", "walk_layer"]
 
 logger = logging.getLogger(__name__)
 
-WALKER_VERSION = 1
+WALKER_VERSION = 2
 """Bump when the walker's output for the same layer changes (part of the cache key)."""
 
 _WHITEOUT = ".wh."
@@ -63,12 +64,21 @@ def walk_layer(
             continue
         header = member.header
         if header.kind is not EntryKind.FILE:
-            continue  # only regular files have content; links and directories are never offered
+            # Links and directories carry no content, but at a path an analyzer reads they replace
+            # what a lower layer had there: record empty results so the merge drops the old ones.
+            shadowed = selector.select(path, dataclasses.replace(header, kind=EntryKind.FILE, size=0))
+            files.extend(FileResult(path, a.id, AnalyzerResult()) for a in shadowed)
+            if shadowed and header.kind in (EntryKind.SYMLINK, EntryKind.HARDLINK):
+                skipped.append(
+                    Skipped(path, f"a {header.kind.value} to {header.linkname}: not followed", diff_id)
+                )
+            continue
         wanted = selector.select(path, header)
         if not wanted:
             continue
         if header.size > limits.max_file_bytes:
             skipped.append(Skipped(path, f"larger than the {limits.max_file_bytes}-byte file limit", diff_id))
+            files.extend(FileResult(path, a.id, AnalyzerResult()) for a in wanted)
             continue
         file = FileInput(path, header, reader.read_member(), diff_id)
         files.extend(FileResult(path, a.id, run_analyzer(a, file)) for a in wanted)
@@ -81,6 +91,27 @@ def walk_layer(
         entries=entries,
         size=reader.bytes_read,
     )
+
+
+def _shadow(
+    selector: AnalyzerSelector,
+    path: str,
+    *,
+    header: FileHeader,
+    diff_id: str,
+    files: list[FileResult],
+    skipped: list[Skipped],
+) -> None:
+    """A link or directory at a path an analyzer reads replaces what lower layers had there.
+
+    It has no content to analyze, so empty results are recorded: the merge then drops the lower
+    layer's results for that path instead of reporting packages the image no longer has.
+    """
+    shadowed = selector.select(path, dataclasses.replace(header, kind=EntryKind.FILE, size=0))
+    files.extend(FileResult(path, a.id, AnalyzerResult()) for a in shadowed)
+    if shadowed and header.kind in (EntryKind.SYMLINK, EntryKind.HARDLINK):
+        reason = f"a {header.kind.value} to {header.linkname}: not followed"
+        skipped.append(Skipped(path, reason, diff_id))
 
 
 def run_analyzer(analyzer: Analyzer, file: FileInput) -> AnalyzerResult:

@@ -343,6 +343,7 @@ class SplitLayerStream:
         self._error: BaseException | None = None
         self._on_read = on_read
         self.size = parse.window.size
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._hash_all, args=(parse.reopen(),), daemon=True)
         self._thread.start()
 
@@ -351,7 +352,7 @@ class SplitLayerStream:
         view = memoryview(buffer)
         try:
             with window:
-                while n := window.readinto(buffer):
+                while not self._stop.is_set() and (n := window.readinto(buffer)):
                     self._hash.update(view[:n])
                     if self._on_read is not None:
                         self._on_read(n)
@@ -382,7 +383,9 @@ class SplitLayerStream:
         return "sha256:" + self._hash.hexdigest()
 
     def close(self) -> None:
-        """Close the parser's reader; the hash thread closes its own."""
+        """Stop the hash thread (it closes its own reader) and close the parser's."""
+        self._stop.set()
+        self._thread.join(timeout=5)
         self._parse.close()
 
     def __enter__(self) -> SplitLayerStream:

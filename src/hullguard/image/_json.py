@@ -20,6 +20,8 @@ def parse_document(model: type[M], data: bytes, *, what: str) -> M:
         raw = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadInputError(f"{what} is not JSON: {exc}") from exc
+    except RecursionError:
+        raise BadInputError(f"{what} is nested too deeply to be a real document") from None
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

@@ -98,6 +98,8 @@ def parse_config(data: bytes, *, where: str) -> ImageConfig:
         raw = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadInputError(f"image config in {where} is not JSON: {exc}") from exc
+    except RecursionError:
+        raise BadInputError(f"image config in {where} is nested too deeply") from None
     if not isinstance(raw, dict):
         raise BadInputError(f"image config in {where} is not a JSON object")
     try:

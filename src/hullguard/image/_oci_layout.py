@@ -7,6 +7,7 @@ layout is ever joined onto a host path unchecked, and each blob is verified as i
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,7 +54,11 @@ class _Store:
         try:
             if path.is_symlink() or not path.resolve().is_relative_to(self._dir.resolve()):
                 raise BadInputError(f"{self._where}: {name} is a link out of the layout")
-            return path.open("rb")
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise BadInputError(f"{self._where}: {name} is not a regular file")
+            return os.fdopen(fd, "rb")
         except FileNotFoundError:
             raise BadInputError(f"{self._where}: missing blob {name}") from None
 
@@ -75,7 +80,11 @@ class _Store:
             raise BadInputError(f"{self._where}: {desc.digest} is too large for a manifest or config")
         reader = self.open_blob(desc.digest, desc.size if desc.size >= 0 else None)
         with reader:
-            return reader.read()
+            data = reader.read(self._limits.max_metadata_bytes + 1)
+            if len(data) > self._limits.max_metadata_bytes:
+                raise BadInputError(f"{self._where}: {desc.digest} is too large for a manifest or config")
+            reader.drain()
+            return data
 
 
 class _LayoutBlobs:

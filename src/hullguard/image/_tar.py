@@ -12,7 +12,6 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from hullguard.errors import BadInputError
 from hullguard.image._entry import EntryKind, FileHeader, Readable
@@ -29,9 +28,6 @@ _KINDS = {
     b"2": EntryKind.SYMLINK,
     b"5": EntryKind.DIR,
 }
-
-
-_NO_FIELDS: MappingProxyType[str, str] = MappingProxyType({})
 
 
 class UnsafePathError(BadInputError):
@@ -65,14 +61,16 @@ def _octal(field: bytes, *, where: str) -> int:
         for byte in field[1:]:
             value = (value << 8) | byte
         return value
-    try:  # the common case: octal digits, NUL or space padded (int() skips leading spaces)
-        return int(field.rstrip(b"\0 ") or b"0", 8)
-    except ValueError:
-        pass
-    text = field.split(b"\0", 1)[0].strip(b" \0")
+    text = field.rstrip(b"\0 ")
+    if not text.isdigit():  # padding or garbage; digits only, so no sign and no negative size
+        text = field.split(b"\0", 1)[0].strip(b" \0")
+        if not text:
+            return 0
+        if not text.isdigit():
+            raise MalformedTarError(f"{where}: bad numeric field {field!r} in a tar header")
     try:
-        return int(text or b"0", 8)
-    except ValueError:
+        return int(text, 8)
+    except ValueError:  # 8 or 9 among the digits
         raise MalformedTarError(f"{where}: bad numeric field {field!r} in a tar header") from None
 
 
@@ -91,6 +89,11 @@ def _checksum_ok(block: bytes) -> bool:
     return (total - expected) % 65521 == 0
 
 
+def _text(raw: bytes) -> str:
+    """Names as text; bytes that are not UTF-8 become ``\\xNN`` escapes, printable and encodable."""
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def _parse_pax(data: bytes, *, where: str) -> dict[str, str]:
     """Parse ``"<len> key=value\\n"`` records (POSIX.1-2001 pax extended header)."""
     records: dict[str, str] = {}
@@ -107,7 +110,7 @@ def _parse_pax(data: bytes, *, where: str) -> dict[str, str]:
             raise MalformedTarError(f"{where}: malformed pax record length")
         record = data[space + 1 : pos + length - 1]
         key, _, value = record.partition(b"=")
-        records[key.decode("utf-8", "replace")] = value.decode("utf-8", "surrogateescape")
+        records[_text(key)] = _text(value)
         pos += length
     return records
 
@@ -140,8 +143,11 @@ class TarReader:
         self._seekable = bool(seekable()) if callable(seekable) else False
         skip = getattr(raw, "skip", None)
         self._skipper: Callable[[int], int] | None = skip if callable(skip) else None
+        self._pending_bytes = 0
 
     def _read_exact(self, n: int) -> bytes:
+        if n < 0:
+            raise MalformedTarError(f"{self._where}: negative length in a tar header")
         data = self._raw.read(n)
         if len(data) < n:
             chunks = [data]
@@ -204,7 +210,6 @@ class TarReader:
         return data
 
     def __iter__(self) -> Iterator[TarMember]:
-        pax_global: dict[str, str] = {}
         pending: dict[str, str] = {}
         while True:
             self._finish_member()
@@ -223,32 +228,43 @@ class TarReader:
             self._count += 1
             if self._count > self._limits.max_entries:
                 raise BadInputError(f"{self._where}: more than {self._limits.max_entries} entries")
-            member = self._member(block, pax_global, pending)
+            member = self._member(block, pending)
             if member is not None:
                 pending = {}
+                self._pending_bytes = 0
                 yield member
-            # else: an extended header was consumed into ``pending``/``pax_global``
+            # else: an extended header was consumed into ``pending``
 
-    def _member(self, block: bytes, pax_global: dict[str, str], pending: dict[str, str]) -> TarMember | None:
+    def _extended(self, flag: bytes, payload: bytes, pending: dict[str, str]) -> None:
+        """Fold an extended header into ``pending``, bounded across consecutive headers.
+
+        Global (``g``) headers are read and dropped: the container runtimes (Go's archive/tar in
+        Docker and containerd) do not apply them to later entries, so applying them here would
+        let an image rename or hide files from the scan that the runtime still creates.
+        """
+        self._pending_bytes += len(payload)
+        if self._pending_bytes > self._limits.max_header_bytes:
+            limit = self._limits.max_header_bytes
+            raise BadInputError(
+                f"{self._where}: extended headers before one entry exceed {limit} bytes",
+                hint="the layer is hostile or corrupt",
+            )
+        if flag == b"x":
+            pending.update(_parse_pax(payload, where=self._where))
+        elif flag in (b"L", b"K"):
+            text = _text(payload.split(b"\0", 1)[0])
+            pending["path" if flag == b"L" else "linkpath"] = text
+
+    def _member(self, block: bytes, pending: dict[str, str]) -> TarMember | None:
         size = _octal(block[124:136], where=self._where)
         flag = block[156:157]
         if flag in (b"x", b"g", b"L", b"K"):
-            payload = self._header_payload(size)
-            if flag == b"x":
-                pending.update(_parse_pax(payload, where=self._where))
-            elif flag == b"g":
-                pax_global.update(_parse_pax(payload, where=self._where))
-            else:
-                text = payload.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
-                pending["path" if flag == b"L" else "linkpath"] = text
+            self._extended(flag, self._header_payload(size), pending)
             return None
-        fields = {**pax_global, **pending} if pax_global or pending else _NO_FIELDS
-        name = fields.get("path") or self._ustar_name(block)
-        linkname = fields.get("linkpath") or block[157:257].split(b"\0", 1)[0].decode(
-            "utf-8", "surrogateescape"
-        )
-        if "size" in fields:
-            size = int(fields["size"])
+        name = pending.get("path") or self._ustar_name(block)
+        linkname = pending.get("linkpath") or _text(block[157:257].split(b"\0", 1)[0])
+        if "size" in pending:
+            size = self._pax_int(pending, "size")
         kind = _KINDS.get(flag, EntryKind.OTHER)
         has_data = kind in (EntryKind.FILE, EntryKind.OTHER) and flag not in (b"3", b"4", b"5", b"6")
         self._remaining = size if has_data else 0
@@ -258,11 +274,33 @@ class TarReader:
             mode=_octal(block[100:108], where=self._where) & 0o7777,
             kind=kind,
             linkname=linkname,
-            uid=int(fields.get("uid") or _octal(block[108:116], where=self._where)),
-            gid=int(fields.get("gid") or _octal(block[116:124], where=self._where)),
-            mtime=int(float(fields.get("mtime") or _octal(block[136:148], where=self._where))),
+            uid=self._pax_int(pending, "uid")
+            if "uid" in pending
+            else _octal(block[108:116], where=self._where),
+            gid=self._pax_int(pending, "gid")
+            if "gid" in pending
+            else _octal(block[116:124], where=self._where),
+            mtime=self._pax_time(pending)
+            if "mtime" in pending
+            else _octal(block[136:148], where=self._where),
         )
         return TarMember(normalize_member_path(name, where=self._where), header, name)
+
+    def _number(self, fields: dict[str, str], key: str, field: bytes) -> int:
+        return self._pax_int(fields, key) if key in fields else _octal(field, where=self._where)
+
+    def _pax_int(self, fields: dict[str, str], key: str) -> int:
+        value = fields[key]
+        if not value.isascii() or not value.isdigit():
+            raise MalformedTarError(f"{self._where}: pax {key}={value[:40]!r} is not a non-negative integer")
+        return int(value)
+
+    def _pax_time(self, fields: dict[str, str]) -> int:
+        seconds, _, _fraction = fields["mtime"].partition(".")
+        digits = seconds.removeprefix("-")
+        if not digits.isascii() or not digits.isdigit():
+            raise MalformedTarError(f"{self._where}: pax mtime={fields['mtime'][:40]!r} is not a time")
+        return int(seconds)
 
     @staticmethod
     def _ustar_name(block: bytes) -> str:
@@ -271,4 +309,4 @@ class TarReader:
             prefix = block[345:500].split(b"\0", 1)[0]
             if prefix:
                 name = prefix + b"/" + name
-        return name.decode("utf-8", "surrogateescape")
+        return _text(name)
