@@ -16,6 +16,7 @@ PACKAGES = [
     "hullguard.vulndb",
     "hullguard.match",
     "hullguard.report",
+    "hullguard.audit",
     "hullguard.cli",
 ]
 

@@ -9,7 +9,8 @@ edge (the CLI, the server) catches them all and can show ``hint`` to the user::
     │   └── BadInputError      the image itself is malformed or hostile (exit code 2)
     ├── AnalysisError          a layer pass could not complete
     ├── SbomError              an SBOM could not be read or written
-    └── VulnDBError            the vulnerability database: import, update, versions
+    ├── VulnDBError            the vulnerability database: import, update, versions
+    └── AuditError             a host, daemon or container audit could not collect its facts
 
 Leaf errors live next to the code that raises them.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 __all__ = [
     "AnalysisError",
+    "AuditError",
     "BadInputError",
     "ConfigError",
     "HullguardError",
@@ -61,3 +63,7 @@ class SbomError(HullguardError):
 
 class VulnDBError(HullguardError):
     """The vulnerability database could not be read, imported or updated; or a version is invalid."""
+
+
+class AuditError(HullguardError):
+    """An audit could not reach the engine or read what it reports."""

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from hullguard.audit._facts import ContainerFacts, InvalidInspectError
-from hullguard.errors import HullguardError
+from hullguard.errors import AuditError
 
 __all__ = ["ContainerApi", "EngineClient", "EngineUnavailableError", "collect_containers"]
 
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 _NOT_FOUND = 404
 
 
-class EngineUnavailableError(HullguardError):
+class EngineUnavailableError(AuditError):
     """The Engine could not list containers, so there is nothing to audit."""
 
 

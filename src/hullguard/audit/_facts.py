@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from hullguard.errors import HullguardError
+from hullguard.errors import AuditError
 
 __all__ = ["ContainerFacts", "InvalidInspectError"]
 
 _MODEL_CONFIG = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
 
 
-class InvalidInspectError(HullguardError):
+class InvalidInspectError(AuditError):
     """The Engine's inspect answer for a container does not have the expected shape."""
 
 
