@@ -7,6 +7,7 @@ import sys
 import typer
 
 from hullguard import __version__
+from hullguard.cli import audit as audit_commands
 from hullguard.cli import db as db_commands
 from hullguard.cli import image as image_commands
 from hullguard.cli import sbom as sbom_commands
@@ -31,6 +32,7 @@ app.command("sbom")(sbom_commands.sbom)
 app.command("scan")(scan_commands.scan)
 app.add_typer(image_commands.app, name="image")
 app.add_typer(db_commands.app, name="db")
+app.add_typer(audit_commands.app, name="audit")
 
 
 @app.command("version")

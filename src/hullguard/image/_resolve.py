@@ -19,7 +19,7 @@ from hullguard.image._limits import Limits
 from hullguard.image._model import Image
 from hullguard.image._oci_layout import open_oci_layout
 
-__all__ = ["PREFIXES", "RootfsTarget", "SourceOptions", "open_target"]
+__all__ = ["PREFIXES", "RootfsTarget", "SourceOptions", "engine_client", "open_target"]
 
 _HOST_VARIABLE = {"docker": "DOCKER_HOST", "podman": "CONTAINER_HOST"}
 PREFIXES = ("docker-archive", "oci-layout", "oci", "docker", "podman", "registry", "rootfs")
@@ -56,7 +56,8 @@ class RootfsTarget:
         return f"rootfs:{self.path}"
 
 
-def _engine_client(base_url: str, timeout: float) -> Any:
+def engine_client(base_url: str, timeout: float) -> Any:
+    """A Docker SDK client for ``base_url``: the engine behind docker:/podman: images and audits."""
     import docker  # noqa: PLC0415 - the SDK is slow to import and most runs never need it
 
     return docker.DockerClient(base_url=base_url, timeout=int(timeout))
@@ -65,7 +66,7 @@ def _engine_client(base_url: str, timeout: float) -> Any:
 def _open_engine(name: str, kind: str, options: SourceOptions) -> Image:
     url = options.docker_host if kind == "docker" else options.podman_host
     try:
-        client = _engine_client(url, options.engine_timeout)
+        client = engine_client(url, options.engine_timeout)
     except Exception as exc:  # docker.errors.DockerException wraps many causes
         raise ImageError(
             f"{kind}:{name}: cannot reach the {kind} engine at {url}: {exc}",
@@ -115,7 +116,7 @@ def _sniff_path(path: Path) -> str:
 
 def _engine_has(name: str, options: SourceOptions) -> bool:
     try:
-        client = _engine_client(options.docker_host, 5.0)
+        client = engine_client(options.docker_host, 5.0)
         client.api.inspect_image(name)
     except Exception:  # no engine, no socket, or no such image: all mean "not here"
         return False
