@@ -56,14 +56,14 @@ def test_selected_checks_and_exit_code_gate(risky: str, tmp_path: Path) -> None:
         "--checks",
         "5.3",
         "--checks",
-        "container.docker_socket",
+        "container.docker-socket",
         "--exit-code",
         "4",
         cache=tmp_path,
     )
     assert result.returncode == 4, result.stderr
     statuses = _statuses(result.stdout, risky)
-    assert statuses == {"5.3": "FAIL", "5.31": "FAIL"}
+    assert statuses == {"5.3": "FAIL", "5.31": "FAIL"}, result.stdout[-3000:]
 
 
 def test_exclude_and_table(risky: str, tmp_path: Path) -> None:
