@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from hullguard.inventory import Inventory, Skipped
-from hullguard.report._finding import VulnerabilityFinding
+from hullguard.report._finding import MisconfigFinding, SecretFinding, VulnerabilityFinding
 
 __all__ = ["DatabaseInfo", "ScanReport", "SuppressedFinding", "Suppression"]
 
@@ -55,3 +55,8 @@ class ScanReport:
     """What was scanned, as the user named it."""
     warnings: tuple[str, ...] = field(default=())
     """Things the user must know (expired ignore entries, an old database)."""
+    secrets: tuple[SecretFinding, ...] = ()
+    misconfigurations: tuple[MisconfigFinding, ...] = ()
+    scanners: tuple[str, ...] = ("vuln",)
+    """Which scanners ran (``vuln``, ``secret``, ``misconfig``), so an empty section means "clean",
+    not "not looked at"."""
