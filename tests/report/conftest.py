@@ -14,6 +14,7 @@ finding and the warning are made up by this fixture code.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import zipfile
 from collections.abc import Callable
@@ -33,10 +34,15 @@ from hullguard.analyze.python import parse_core_metadata
 from hullguard.inventory import Inventory, LayerInfo, Package
 from hullguard.inventory.purl import with_purls
 from hullguard.report import (
+    CheckInfo,
     DatabaseInfo,
     FixStatus,
+    MisconfigFinding,
     ScanReport,
+    SecretFinding,
+    SecretOrigin,
     Severity,
+    SourceLocation,
     SuppressedFinding,
     Suppression,
     VulnerabilityFinding,
@@ -249,3 +255,66 @@ def report_fixtures() -> Path:
 def golden() -> Callable[[str, str], None]:
     """Compare text with ``tests/fixtures/report/<name>``; ``HULLGUARD_UPDATE_GOLDENS=1`` rewrites it."""
     return golden_checker(GOLDENS)
+
+
+@pytest.fixture(scope="session")
+def findings_report(scan_report: ScanReport) -> ScanReport:
+    """The scan report plus a secret (one deleted in a later layer), and misconfigurations with lines.
+
+    The values are hostile on purpose (markup in a message) so every writer's escaping is exercised.
+    """
+    layers = scan_report.inventory.layers
+    check = CheckInfo(
+        id="HG-DF-008",
+        title="apt-get install without --no-install-recommends",
+        severity=Severity.LOW,
+        kind="dockerfile",
+        description="Recommended packages enlarge the image and its attack surface.",
+        remediation="Add --no-install-recommends to apt-get install.",
+        references=("https://docs.docker.com/build/building/best-practices/",),
+        mappings=(("hadolint", "DL3015"),),
+    )
+    k8s = CheckInfo(id="HG-K8S-001", title="Privileged container", severity=Severity.HIGH, kind="kubernetes")
+    secrets = (
+        SecretFinding(
+            rule_id="aws-access-key-id",
+            title="AWS access key ID",
+            severity=Severity.CRITICAL,
+            category="AWS",
+            location=SourceLocation("/root/.aws/credentials", 2, 19, layer=layers[0]),
+            redacted="aws_access_key_id = AKIA************",
+            fingerprint="sha256:" + "ab" * 32,
+            removed_in=layers[1],
+        ),
+        SecretFinding(
+            rule_id="generic-password",
+            title="Password in an environment variable",
+            severity=Severity.HIGH,
+            category="Generic",
+            location=SourceLocation("Env"),
+            redacted="DB_PASSWORD=hu********",
+            fingerprint="sha256:" + "cd" * 32,
+            origin=SecretOrigin.ENV,
+        ),
+    )
+    misconfigurations = (
+        MisconfigFinding(
+            check=k8s,
+            location=SourceLocation("deploy/web.yaml", 21, 11, 21, 27),
+            message="container <script>alert(1)</script> runs privileged",
+            resource="Deployment/web",
+        ),
+        MisconfigFinding(
+            check=check,
+            location=SourceLocation("Dockerfile", 3, 1, 4, 30),
+            message="apt-get install curl without --no-install-recommends",
+            resource="stage 0",
+            severity=Severity.MEDIUM,
+        ),
+    )
+    return dataclasses.replace(
+        scan_report,
+        secrets=secrets,
+        misconfigurations=misconfigurations,
+        scanners=("vuln", "secret", "misconfig"),
+    )

@@ -23,6 +23,7 @@ __all__ = [
     "Result",
     "ResultClass",
     "artifact_name",
+    "count_severities",
     "first_reference",
     "fixed_text",
     "group_results",
@@ -103,12 +104,17 @@ def group_results(report: ScanReport) -> list[Result]:
     return results
 
 
-def severity_counts(findings: Iterable[VulnerabilityFinding]) -> dict[Severity, int]:
-    """Findings per severity, every severity present (zero included), most severe first."""
+def count_severities(severities: Iterable[Severity]) -> dict[Severity, int]:
+    """How often each severity occurs, every severity present (zero included), most severe first."""
     counts = dict.fromkeys(SEVERITIES, 0)
-    for finding in findings:
-        counts[finding.severity] += 1
+    for severity in severities:
+        counts[severity] += 1
     return counts
+
+
+def severity_counts(findings: Iterable[VulnerabilityFinding]) -> dict[Severity, int]:
+    """Vulnerability findings per severity, every severity present, most severe first."""
+    return count_severities(f.severity for f in findings)
 
 
 def first_reference(finding: VulnerabilityFinding) -> str | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
 
-from hullguard.report._finding import Severity, VulnerabilityFinding
+from hullguard.report._finding import Severity, SourceLocation, VulnerabilityFinding
 from hullguard.report._model import ScanReport
 from hullguard.report.writers._shared import (
     SEVERITIES,
@@ -60,7 +60,7 @@ code{font-size:.85em}
 # Sort by clicking a header (severity sorts by rank, kept in data-sort); filter by typing.
 _JS = """
 (function(){
-const table=document.getElementById('findings');const body=table.tBodies[0];
+const table=document.getElementById('findings');if(!table){return;}const body=table.tBodies[0];
 const filter=document.getElementById('filter');
 filter.addEventListener('input',function(){const q=filter.value.toLowerCase();
 for(const row of body.rows){row.hidden=q!==''&&!row.textContent.toLowerCase().includes(q);}});
@@ -176,22 +176,77 @@ def _notices(report: ScanReport) -> str:
     return "\n".join(parts)
 
 
+def _simple_table(table_id: str, headers: tuple[str, ...], rows: list[str]) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "\n".join(rows)
+    return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>'
+
+
+def _severity_cell(severity: Severity) -> str:
+    return (
+        f'<td data-sort="{severity.rank}"><span class="sev" style="background:{_COLORS[severity]}">'
+        f"{_e(severity.value)}</span></td>"
+    )
+
+
+def _place(location: SourceLocation) -> str:
+    line = f":{location.start_line}" if location.start_line else ""
+    layer = f" (layer #{location.layer.index})" if location.layer is not None else ""
+    return f"<code>{_e(location.path + line)}</code>{_e(layer)}"
+
+
+def _secrets_section(report: ScanReport) -> str:
+    if "secret" not in report.scanners:
+        return ""
+    rows = []
+    for f in report.secrets:
+        removed = f" · removed in layer #{f.removed_in.index}, still extractable" if f.removed_in else ""
+        rows.append(
+            f"<tr>{_severity_cell(f.severity)}<td>{_e(f.rule_id)}<br>{_e(f.title)}</td>"
+            f"<td>{_e(f.origin.value)}: {_place(f.location)}{_e(removed)}</td>"
+            f"<td><code>{_e(f.redacted)}</code></td></tr>"
+        )
+    table = _simple_table("secrets", ("Severity", "Rule", "Where", "Match (redacted)"), rows)
+    return f"<h2>Secrets ({len(report.secrets)})</h2>\n{table}\n"
+
+
+def _misconfig_section(report: ScanReport) -> str:
+    if "misconfig" not in report.scanners:
+        return ""
+    rows = [
+        f"<tr>{_severity_cell(f.effective_severity)}<td>{_e(f.check.id)}<br>{_e(f.check.title)}</td>"
+        f"<td>{_place(f.location)}</td><td>{_e(f.resource)}</td>"
+        f"<td>{_e(f.message)}<br><i>{_e(f.check.remediation)}</i></td></tr>"
+        for f in report.misconfigurations
+    ]
+    headers = ("Severity", "Check", "Where", "Resource", "Message and remediation")
+    table = _simple_table("misconfigurations", headers, rows)
+    return f"<h2>Misconfigurations ({len(report.misconfigurations)})</h2>\n{table}\n"
+
+
 def render(report: ScanReport, *, tool_version: str, generated: datetime) -> str:
     """The whole page as one string."""
     name = artifact_name(report)
     counts = severity_counts(report.vulnerabilities)
     digest = report.inventory.image_digest or ""
     severity_chart = _bars("Findings by severity", [(s.value, counts[s], _COLORS[s]) for s in SEVERITIES])
+    vulnerabilities = ""
+    if "vuln" in report.scanners:
+        vulnerabilities = (
+            f"{_cards(counts, len(report.suppressed))}\n"
+            f'<div class="charts">{severity_chart}{_layer_chart(report)}</div>\n'
+            f"{_notices(report)}\n"
+            f"<h2>Findings ({len(report.vulnerabilities)})</h2>\n{_table(report.vulnerabilities)}\n"
+        )
+    heading = "Vulnerabilities in" if report.scanners == ("vuln",) else "Findings in"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>hullguard report: {_e(name)}</title><style>{_CSS}</style></head><body>\n"
-        f"<h1>Vulnerabilities in {_e(name)}</h1>\n"
+        f"<h1>{heading} {_e(name)}</h1>\n"
         f'<p class="meta"><code>{_e(digest)}</code> · hullguard {_e(tool_version)} · '
         f"{_e(generated.isoformat())}</p>\n"
-        f"{_cards(counts, len(report.suppressed))}\n"
-        f'<div class="charts">{severity_chart}{_layer_chart(report)}</div>\n'
-        f"{_notices(report)}\n"
-        f"<h2>Findings ({len(report.vulnerabilities)})</h2>\n{_table(report.vulnerabilities)}\n"
+        f"{vulnerabilities}"
+        f"{_secrets_section(report)}{_misconfig_section(report)}"
         f"<script>{_JS}</script>\n</body></html>\n"
     )
 

@@ -73,13 +73,77 @@ def _suite(result: Result, suppressed: list[SuppressedFinding], tool_version: st
     return suite
 
 
+def _secret_suite(report: ScanReport) -> ET.Element:
+    """One failing test case per secret: there is no "passing" secret to list."""
+    suite = ET.Element(
+        "testsuite",
+        name="secrets",
+        tests=str(len(report.secrets)),
+        failures=str(len(report.secrets)),
+        errors="0",
+        skipped="0",
+    )
+    for finding in report.secrets:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"secret.{finding.category}",
+            name=finding.rule_id,
+            file=finding.location.path,
+        )
+        if finding.location.start_line:
+            case.set("line", str(finding.location.start_line))
+        removed = " (removed in a later layer, still extractable)" if finding.removed_in else ""
+        failure = ET.SubElement(
+            case, "failure", message=f"{finding.title}{removed}", type=finding.severity.value
+        )
+        failure.text = f"{finding.location.path}:{finding.location.start_line or 0}: {finding.redacted}"
+    return suite
+
+
+def _misconfig_suite(report: ScanReport) -> ET.Element:
+    """One test case per finding, in a suite per kind of input, so CI groups them sensibly."""
+    suite = ET.Element(
+        "testsuite",
+        name="misconfigurations",
+        tests=str(len(report.misconfigurations)),
+        failures=str(len(report.misconfigurations)),
+        errors="0",
+        skipped="0",
+    )
+    for finding in report.misconfigurations:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"{finding.check.kind}.{finding.check.id}",
+            name=f"{finding.check.title} [{finding.resource or finding.location.path}]",
+            file=finding.location.path,
+        )
+        if finding.location.start_line:
+            case.set("line", str(finding.location.start_line))
+        failure = ET.SubElement(
+            case, "failure", message=finding.message, type=finding.effective_severity.value
+        )
+        failure.text = f"{finding.check.id}: {finding.check.title}\nRemediation: {finding.check.remediation}"
+    return suite
+
+
 def document(report: ScanReport, *, tool_version: str) -> ET.Element:
     """The ``testsuites`` element; counts add up over the suites."""
     root = ET.Element("testsuites", name="hullguard")
     tests = failures = 0
-    for result in group_results(report):
+    for result in group_results(report) if "vuln" in report.scanners else []:
         suppressed = [s for s in report.suppressed if s.finding.package.type is result.type]
         suite = _suite(result, suppressed, tool_version)
+        tests += int(suite.get("tests", "0"))
+        failures += int(suite.get("failures", "0"))
+        root.append(suite)
+    extra = []
+    if "secret" in report.scanners:
+        extra.append(_secret_suite(report))
+    if "misconfig" in report.scanners:
+        extra.append(_misconfig_suite(report))
+    for suite in extra:
         tests += int(suite.get("tests", "0"))
         failures += int(suite.get("failures", "0"))
         root.append(suite)

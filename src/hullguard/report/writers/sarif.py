@@ -21,12 +21,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TextIO
 
-from hullguard.report._finding import Severity, VulnerabilityFinding
+from hullguard.report._finding import (
+    MisconfigFinding,
+    SecretFinding,
+    Severity,
+    SourceLocation,
+    VulnerabilityFinding,
+)
 from hullguard.report._model import ScanReport
-from hullguard.report.writers._shared import first_reference, fixed_text, image_path
+from hullguard.report.writers._shared import first_reference, fixed_text, image_path, short_layer
 
 __all__ = ["PLUGINS", "SarifWriter"]
 
@@ -50,6 +58,10 @@ _REPRESENTATIVE_SCORES = {
 }
 
 JsonDict = dict[str, object]
+
+_ROTATE_ADVICE = (
+    "Revoke and rotate the secret, then rebuild without it: deleting it in a later layer does not remove it."
+)
 
 
 def security_severity(finding: VulnerabilityFinding) -> str | None:
@@ -131,16 +143,116 @@ def _result(finding: VulnerabilityFinding, rule_index: int) -> JsonDict:
     }
 
 
+def _physical(location: SourceLocation) -> JsonDict:
+    """A file and region; files inside images and on disk both become relative URIs."""
+    region: JsonDict = {"startLine": location.start_line or 1}
+    if location.start_column:
+        region["startColumn"] = location.start_column
+    if location.end_line:
+        region["endLine"] = location.end_line
+    if location.end_column:
+        region["endColumn"] = location.end_column
+    return {"artifactLocation": {"uri": location.path.lstrip("/") or "."}, "region": region}
+
+
+def _plain_rule(
+    rule_id: str, severity: Severity, tags: list[str], *, name: str, description: str, help_text: str
+) -> JsonDict:
+    properties: JsonDict = {"tags": [*tags, "security", severity.value]}
+    score = _REPRESENTATIVE_SCORES.get(severity)
+    if score is not None:
+        properties["security-severity"] = score
+    return {
+        "id": rule_id,
+        "shortDescription": {"text": name},
+        "fullDescription": {"text": description or name},
+        "defaultConfiguration": {"level": _LEVELS[severity]},
+        "help": {"text": help_text or description or name},
+        "properties": properties,
+    }
+
+
+def _misconfig_rule(finding: MisconfigFinding) -> JsonDict:
+    check = finding.check
+    rule = _plain_rule(
+        check.id,
+        check.severity,
+        ["misconfiguration", check.kind],
+        name=check.title,
+        description=check.description,
+        help_text=check.remediation,
+    )
+    if check.references:
+        rule["helpUri"] = check.references[0]
+    if check.mappings:
+        rule["relationships"] = [
+            {"target": {"id": value, "toolComponent": {"name": scheme}}, "kinds": ["relevant"]}
+            for scheme, value in check.mappings
+        ]
+    return rule
+
+
+def _misconfig_result(finding: MisconfigFinding, rule_index: int) -> JsonDict:
+    severity = finding.effective_severity
+    where = f" ({finding.resource})" if finding.resource else ""
+    key = "\0".join((finding.check.id, finding.location.path, finding.resource, finding.message))
+    return {
+        "ruleId": finding.check.id,
+        "ruleIndex": rule_index,
+        "level": _LEVELS[severity],
+        "message": {"text": f"{finding.message}{where}"},
+        "locations": [{"physicalLocation": _physical(finding.location)}],
+        "partialFingerprints": {_FINGERPRINT: hashlib.sha256(key.encode()).hexdigest()},
+    }
+
+
+def _secret_rule(finding: SecretFinding) -> JsonDict:
+    description = f"{finding.title} ({finding.category}) found in the image or files."
+    return _plain_rule(
+        finding.rule_id,
+        finding.severity,
+        ["secret"],
+        name=finding.title,
+        description=description,
+        help_text=_ROTATE_ADVICE,
+    )
+
+
+def _secret_result(finding: SecretFinding, rule_index: int) -> JsonDict:
+    text = f"{finding.title}: {finding.redacted}"
+    if finding.location.layer is not None:
+        text += f" (layer {short_layer(finding.location.layer.diff_id)})"
+    if finding.removed_in is not None:
+        text += f"; removed in layer {short_layer(finding.removed_in.diff_id)} but still extractable"
+    return {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index,
+        "level": _LEVELS[finding.severity],
+        "message": {"text": text},
+        "locations": [{"physicalLocation": _physical(finding.location)}],
+        "partialFingerprints": {_FINGERPRINT: finding.fingerprint},
+    }
+
+
 def document(report: ScanReport, *, tool_version: str) -> JsonDict:
     """The SARIF log as plain dicts: rules in first-seen order (most severe first), then results."""
     rules: dict[str, int] = {}
     rule_objects: list[JsonDict] = []
     results: list[JsonDict] = []
+
+    def rule_index(rule_id: str, make: Callable[[], JsonDict]) -> int:
+        if rule_id not in rules:
+            rules[rule_id] = len(rule_objects)
+            rule_objects.append(make())
+        return rules[rule_id]
+
     for finding in report.vulnerabilities:
-        if finding.id not in rules:
-            rules[finding.id] = len(rule_objects)
-            rule_objects.append(_rule(finding))
-        results.append(_result(finding, rules[finding.id]))
+        results.append(_result(finding, rule_index(finding.id, partial(_rule, finding))))
+    for secret in report.secrets:
+        results.append(_secret_result(secret, rule_index(secret.rule_id, partial(_secret_rule, secret))))
+    for misconfig in report.misconfigurations:
+        index = rule_index(misconfig.check.id, partial(_misconfig_rule, misconfig))
+        results.append(_misconfig_result(misconfig, index))
     driver: JsonDict = {
         "name": "hullguard",
         "version": tool_version,

@@ -17,11 +17,18 @@ from rich.table import Table
 from rich.text import Text
 
 from hullguard.inventory import Package
-from hullguard.report._finding import Severity, VulnerabilityFinding
+from hullguard.report._finding import (
+    MisconfigFinding,
+    SecretFinding,
+    Severity,
+    SourceLocation,
+    VulnerabilityFinding,
+)
 from hullguard.report._model import ScanReport
 from hullguard.report.writers._shared import (
     Result,
     artifact_name,
+    count_severities,
     fixed_text,
     group_results,
     severity_counts,
@@ -75,6 +82,67 @@ def _table(result: Result) -> Table:
     return table
 
 
+def _place(location: SourceLocation) -> str:
+    """``path:line:column`` as editors and compilers print it, with the layer when in an image."""
+    place = location.path
+    if location.start_line:
+        place += f":{location.start_line}"
+        if location.start_column:
+            place += f":{location.start_column}"
+    if location.layer is not None:
+        place += f" (layer {location.layer.index})"
+    return place
+
+
+def _secret_table(findings: tuple[SecretFinding, ...]) -> Table:
+    table = Table(title="Secrets", box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
+    for column in ("SEVERITY", "RULE", "WHERE", "MATCH"):
+        table.add_column(column, overflow="fold")
+    for finding in findings:
+        where = _place(finding.location)
+        if finding.origin.value != "file":
+            where = f"{finding.origin.value}: {where}"
+        if finding.removed_in is not None:
+            where += f", removed in layer {finding.removed_in.index} (still extractable)"
+        table.add_row(
+            Text(finding.severity.value, style=_STYLES[finding.severity]),
+            f"{finding.rule_id}\n{finding.title}",
+            where,
+            _truncate(finding.redacted, 80),
+        )
+    return table
+
+
+def _misconfig_tables(findings: tuple[MisconfigFinding, ...]) -> list[Table]:
+    """One table per file (or image), in the report's order within each."""
+    by_file: dict[str, list[MisconfigFinding]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.location.path, []).append(finding)
+    tables = []
+    for path, group in sorted(by_file.items()):
+        table = Table(title=path, box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
+        for column in ("LINE", "SEVERITY", "CHECK", "RESOURCE", "MESSAGE"):
+            table.add_column(column, overflow="fold")
+        for finding in sorted(group, key=lambda f: (f.location.start_line or 0, f.sort_key())):
+            severity = finding.effective_severity
+            hadolint = finding.check.mapped("hadolint")
+            check = finding.check.id + (f" ({hadolint})" if hadolint else "")
+            table.add_row(
+                str(finding.location.start_line or "-"),
+                Text(severity.value, style=_STYLES[severity]),
+                check,
+                finding.resource,
+                _truncate(finding.message, 100),
+            )
+        tables.append(table)
+    return tables
+
+
+def _counts_line(label: str, severities: list[Severity]) -> str:
+    per = ", ".join(f"{severity.value}: {n}" for severity, n in count_severities(severities).items())
+    return f"{label}: {len(severities)} ({per})"
+
+
 def _summary(report: ScanReport) -> str:
     """``Total: 5 (CRITICAL: 1, HIGH: 1, MEDIUM: 1, LOW: 0, UNKNOWN: 2), suppressed: 1``."""
     counts = severity_counts(report.vulnerabilities)
@@ -114,12 +182,26 @@ class TableWriter:
         )
         digest = report.inventory.image_digest
         console.print(" ".join(part for part in (artifact_name(report), digest) if part))
-        for result in group_results(report):
-            if result.findings:
-                console.print()
-                console.print(_table(result))
+        if "vuln" in report.scanners:
+            for result in group_results(report):
+                if result.findings:
+                    console.print()
+                    console.print(_table(result))
+        if report.secrets:
+            console.print()
+            console.print(_secret_table(report.secrets))
+        for table in _misconfig_tables(report.misconfigurations):
+            console.print()
+            console.print(table)
         console.print()
-        console.print(_summary(report))
+        if "vuln" in report.scanners:
+            console.print(_summary(report))
+        if "secret" in report.scanners:
+            console.print(_counts_line("Secrets", [f.severity for f in report.secrets]))
+        if "misconfig" in report.scanners:
+            console.print(
+                _counts_line("Misconfigurations", [f.effective_severity for f in report.misconfigurations])
+            )
         _trailer(report, console)
 
 
