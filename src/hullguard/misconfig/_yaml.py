@@ -21,10 +21,12 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from hullguard.errors import ConfigError
+from hullguard.report import CheckInfo, MisconfigFinding, SourceLocation
 
 __all__ = [
     "MAX_NODES",
     "Document",
+    "Hit",
     "Mark",
     "Node",
     "YamlError",
@@ -32,6 +34,7 @@ __all__ = [
     "YamlMap",
     "YamlSeq",
     "detect_yaml_kind",
+    "finding_at",
     "load_documents",
 ]
 
@@ -102,7 +105,19 @@ class YamlSeq(list[object]):
 
     def maps(self) -> list[tuple[YamlMap, Mark]]:
         """The items that are mappings, with their marks (other items are ignored)."""
-        return [(item, mark) for item, mark in zip(self, self.item_marks, strict=True) if isinstance(item, YamlMap)]
+        return [
+            (item, mark)
+            for item, mark in zip(self, self.item_marks, strict=True)
+            if isinstance(item, YamlMap)
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A check failing at one place; the message names the container or service concerned."""
+
+    mark: Mark
+    message: str
 
 
 Node = YamlMap | YamlSeq | str | int | float | bool | None
@@ -180,9 +195,13 @@ class _Converter:
     def _key(self, node: yaml.Node) -> str:
         if isinstance(node, yaml.ScalarNode):
             return str(node.value)
-        raise YamlError(f"{self.path}:{node.start_mark.line + 1}:{node.start_mark.column + 1}: complex mapping key")
+        raise YamlError(
+            f"{self.path}:{node.start_mark.line + 1}:{node.start_mark.column + 1}: complex mapping key"
+        )
 
     def _scalar(self, node: yaml.Node) -> object:
+        if not isinstance(node, yaml.ScalarNode):
+            return None
         value = str(node.value)
         tag = node.tag
         if tag.endswith(":str"):
@@ -214,7 +233,9 @@ def _sources(text: str) -> list[tuple[int, str]]:
     """``(line, template)`` of each Helm ``# Source:`` comment, in file order."""
     if "Source:" not in text:
         return []
-    return [(text.count("\n", 0, match.start()) + 1, match.group(1)) for match in _SOURCE_COMMENT.finditer(text)]
+    return [
+        (text.count("\n", 0, match.start()) + 1, match.group(1)) for match in _SOURCE_COMMENT.finditer(text)
+    ]
 
 
 def load_documents(text: str, path: str) -> list[Document]:
@@ -251,7 +272,9 @@ def _unfold(document: Document) -> list[Document]:
     items = root.seq("items")
     if items is None:
         return []
-    return [Document(document.path, document.index, item, mark, document.source) for item, mark in items.maps()]
+    return [
+        Document(document.path, document.index, item, mark, document.source) for item, mark in items.maps()
+    ]
 
 
 class YamlKind(StrEnum):
@@ -273,6 +296,16 @@ def detect_yaml_kind(text: str) -> YamlKind | None:
     """
     if _COMPOSE_HINT.search(text) and not re.search(r"^[\"']?apiVersion[\"']?\s*:", text, re.MULTILINE):
         return YamlKind.COMPOSE
-    if "apiVersion" in text and "kind" in text and len(_K8S_HINT.findall(text)) >= 2:  # noqa: PLR2004
+    if "apiVersion" in text and "kind" in text and len(_K8S_HINT.findall(text)) >= 2:
         return YamlKind.KUBERNETES
     return None
+
+
+def finding_at(
+    check: CheckInfo, document: Document, mark: Mark, message: str, resource: str
+) -> MisconfigFinding:
+    """A finding of ``check`` at ``mark`` in ``document``'s file; Helm sources go into the message."""
+    if document.source:
+        message = f"{message} (rendered from {document.source})"
+    location = SourceLocation(document.path, mark.line, mark.column)
+    return MisconfigFinding(check=check, location=location, message=message, resource=resource)
