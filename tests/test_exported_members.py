@@ -18,6 +18,13 @@ PACKAGES = [
     "hullguard.report",
     "hullguard.audit",
     "hullguard.cli",
+    "hullguard.harden",
+    "hullguard.misconfig",
+    "hullguard.misconfig.kubernetes",
+    "hullguard.misconfig.compose",
+    "hullguard.misconfig.rego",
+    "hullguard.trust.simple_signing",
+    "hullguard.trust.lookaside",
 ]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -28,9 +28,13 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from hullguard.analyze import DirectoryLayerCache, LayerCache, NoLayerCache
 from hullguard.errors import BadInputError, ConfigError, HullguardError
-from hullguard.image import Limits, SourceOptions
+
+if TYPE_CHECKING:
+    # The layer pass and image sources are imported by the functions that need them, so a
+    # command that never reads an image (verify, lint, audit) starts without them.
+    from hullguard.analyze import LayerCache
+    from hullguard.image import Limits, SourceOptions
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -88,6 +92,8 @@ def cache_dir() -> Path:
 
 def layer_cache(*, enabled: bool) -> LayerCache:
     """The on-disk layer cache, or none with ``--no-cache``."""
+    from hullguard.analyze import DirectoryLayerCache, NoLayerCache  # noqa: PLC0415
+
     return DirectoryLayerCache(cache_dir()) if enabled else NoLayerCache()
 
 
@@ -111,6 +117,8 @@ def limits_from_env() -> Limits:
             values[name] = int(raw)
         except ValueError:
             raise ConfigError(f"{variable}={raw!r} is not a whole number of bytes") from None
+    from hullguard.image import Limits  # noqa: PLC0415
+
     return Limits(**values)
 
 
@@ -125,6 +133,8 @@ def source_options(*, platform: str | None, image: str | None, insecure: bool) -
         podman = (
             f"unix://{user_sock}" if user_sock and user_sock.exists() else "unix:///run/podman/podman.sock"
         )
+    from hullguard.image import SourceOptions  # noqa: PLC0415
+
     return SourceOptions(
         platform=platform,
         image=image,
