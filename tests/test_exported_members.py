@@ -19,6 +19,8 @@ PACKAGES = [
     "hullguard.audit",
     "hullguard.cli",
     "hullguard.harden",
+    "hullguard.secrets",
+    "hullguard.trust",
     "hullguard.misconfig",
     "hullguard.misconfig.kubernetes",
     "hullguard.misconfig.compose",

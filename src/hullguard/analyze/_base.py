@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from hullguard.image._entry import EntryKind, FileHeader
-from hullguard.inventory import Location, OSInfo, Package, Skipped
+from hullguard.inventory import Location, OSInfo, Package, SecretHit, Skipped
 
 __all__ = [
     "Analyzer",
@@ -54,6 +54,8 @@ class AnalyzerResult:
     skipped: tuple[Skipped, ...] = ()
     extra: tuple[tuple[str, str], ...] = field(default=())
     """Small facts for later stages (e.g. ``("debian_version", "12.5")``)."""
+    secrets: tuple[SecretHit, ...] = ()
+    """Secrets in this file (only the secret analyzer fills it), sorted by line, column, rule."""
 
 
 class Analyzer(Protocol):

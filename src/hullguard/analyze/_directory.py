@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from hullguard.analyze._base import Analyzer, EntryKind, FileHeader, FileInput
+from hullguard.analyze._facts import FactCollector
 from hullguard.analyze._layer import FileResult
 from hullguard.analyze._merge import LayeredFile
 from hullguard.analyze._select import AnalyzerSelector
@@ -63,9 +64,12 @@ def _read(entry: os.DirEntry[str], size: int) -> bytes:
 
 
 def walk_directory(
-    root: Path, analyzers: Sequence[Analyzer], *, limits: Limits
+    root: Path, analyzers: Sequence[Analyzer], *, limits: Limits, facts: FactCollector | None = None
 ) -> tuple[list[LayeredFile], list[Skipped]]:
-    """Run analyzers over a directory tree; returns visible results and skip notes."""
+    """Run analyzers over a directory tree; returns visible results and skip notes.
+
+    ``facts``, when given, sees every entry's header (setuid files, caches), as in a layer pass.
+    """
     if not root.is_dir():
         raise ImageError(f"rootfs:{root}: not a directory")
     files: list[LayeredFile] = []
@@ -78,6 +82,8 @@ def walk_directory(
         header = FileHeader(
             st.st_size, st.st_mode & 0o7777, kind, linkname, st.st_uid, st.st_gid, int(st.st_mtime)
         )
+        if facts is not None:
+            facts.observe(path, header)
         wanted = selector.select(path, header)
         if not wanted:
             continue

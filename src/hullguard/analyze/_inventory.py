@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from hullguard.analyze._facts import merge_facts
 from hullguard.analyze._layer import LayerResult
-from hullguard.analyze._merge import LayeredFile, merge_layers
+from hullguard.analyze._merge import LayeredFile, MergedView, merge_layers
 from hullguard.image._model import Image
-from hullguard.inventory import Inventory, LayerInfo, OSInfo, Package, Skipped
+from hullguard.inventory import FileFacts, Inventory, LayerInfo, OSInfo, Package, SecretHit, Skipped
 from hullguard.inventory.purl import with_purls
 
 __all__ = ["build_inventory", "inventory_from_files"]
@@ -48,8 +49,34 @@ def _attach_owned_files(packages: list[Package], files: Sequence[LayeredFile]) -
     ]
 
 
-def inventory_from_files(files: Sequence[LayeredFile], skipped: Sequence[Skipped] = ()) -> Inventory:
-    """Collect OS and packages from visible file results; packages sorted by ``sort_key``."""
+def _hit_key(hit: SecretHit) -> tuple[str, int, int, str, str]:
+    return (hit.path, hit.line, hit.column, hit.rule_id, hit.diff_id or "")
+
+
+def _secrets(view: MergedView) -> tuple[SecretHit, ...]:
+    """Visible hits, plus hits in files a later layer deleted or replaced (``removed_in`` set).
+
+    A removed hit whose secret is still visible at the same path (the file was only rewritten,
+    e.g. by ``chmod``) is the same exposure and is reported once, as visible.
+    """
+    visible = [hit for item in view.visible for hit in item.file.result.secrets]
+    seen = {(hit.path, hit.fingerprint) for hit in visible}
+    hits = list(visible)
+    for item, remover in view.removed:
+        for hit in item.file.result.secrets:
+            if (hit.path, hit.fingerprint) not in seen:
+                seen.add((hit.path, hit.fingerprint))
+                hits.append(dataclasses.replace(hit, removed_in=remover))
+    return tuple(sorted(hits, key=_hit_key))
+
+
+def inventory_from_files(
+    files: Sequence[LayeredFile],
+    skipped: Sequence[Skipped] = (),
+    *,
+    facts: FileFacts | None = None,
+) -> Inventory:
+    """Collect OS, packages and secrets from visible file results; packages sorted by ``sort_key``."""
     os_info = _pick_os(files)
     packages = [p for item in files for p in item.file.result.packages]
     packages = _attach_owned_files(packages, files)
@@ -57,14 +84,22 @@ def inventory_from_files(files: Sequence[LayeredFile], skipped: Sequence[Skipped
     notes = [s for item in files for s in item.file.result.skipped]
     notes.extend(skipped)
     notes.sort(key=lambda s: (s.path, s.analyzer, s.reason))
-    return with_purls(Inventory(os=os_info, packages=tuple(packages), skipped=tuple(notes)))
+    secrets = tuple(sorted((h for item in files for h in item.file.result.secrets), key=_hit_key))
+    inventory = Inventory(
+        os=os_info,
+        packages=tuple(packages),
+        skipped=tuple(notes),
+        secrets=secrets,
+        file_facts=facts or FileFacts(),
+    )
+    return with_purls(inventory)
 
 
 def build_inventory(image: Image, layers: Sequence[LayerResult]) -> Inventory:
     """Merge the image's layer results (whiteouts applied) into its inventory."""
     view = merge_layers(layers)
     skipped = [s for layer in layers for s in layer.skipped]
-    base = inventory_from_files(view.visible, skipped)
+    base = inventory_from_files(view.visible, skipped, facts=merge_facts(layers))
     infos = tuple(
         LayerInfo(
             index=ref.index,
@@ -90,4 +125,6 @@ def build_inventory(image: Image, layers: Sequence[LayerResult]) -> Inventory:
         architecture=image.config.architecture,
         os_name=image.config.os,
         extra=extra,
+        secrets=_secrets(view),
+        config=image.config,
     )

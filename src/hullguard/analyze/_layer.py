@@ -5,9 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hullguard.analyze._base import AnalyzerResult
-from hullguard.inventory import Skipped
+from hullguard.inventory import FileFact, Skipped
 
-__all__ = ["FileResult", "LayerResult"]
+__all__ = ["CacheChild", "FileResult", "LayerResult"]
+
+
+@dataclass(frozen=True, slots=True)
+class CacheChild:
+    """Files under one child of a package-manager cache directory in one layer."""
+
+    prefix: str
+    child: str
+    """First path component below ``prefix``; ends with ``/`` when it is a directory."""
+    files: int
+    bytes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +48,10 @@ class LayerResult:
     entries: int = 0
     size: int = 0
     """Uncompressed size in bytes."""
+    facts: tuple[FileFact, ...] = ()
+    """Setuid/setgid, world-writable and notable entries of this layer (from headers alone)."""
+    caches: tuple[CacheChild, ...] = ()
+    entry_hashes: str = ""
+    """Sorted 16-hex-digit hashes of every entry path: lets the merge see an upper layer rewrite
+    a notable entry (``chmod u-s``) without keeping every path in memory."""
+    facts_truncated: bool = False

@@ -7,12 +7,12 @@ deleted file can still be pulled out of the image.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from hullguard.analyze._layer import FileResult, LayerResult
 
-__all__ = ["LayeredFile", "MergedView", "merge_layers"]
+__all__ = ["LayeredFile", "MergedView", "merge_layers", "removed_by"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +32,20 @@ class MergedView:
     """(result, diff_id of the layer that removed or replaced it)."""
 
 
-def _under(path: str, root: str) -> bool:
-    return root in ("/", path) or path.startswith(root + "/")
+def removed_by(path: str, whiteouts: Set[str], opaque_dirs: Set[str]) -> bool:
+    """Whether a lower layer's ``path`` is deleted by these whiteouts or hidden by these opaque dirs.
+
+    A whiteout deletes its path and everything under it; an opaque dir hides what lower layers
+    had *under* it. Checking the path's ancestors costs its depth, not the number of whiteouts.
+    """
+    if path in whiteouts:
+        return True
+    parent = path
+    while parent not in ("", "/"):
+        parent = parent.rpartition("/")[0] or "/"
+        if parent in whiteouts or parent in opaque_dirs:
+            return True
+    return False
 
 
 def merge_layers(layers: Sequence[LayerResult]) -> MergedView:
@@ -41,14 +53,11 @@ def merge_layers(layers: Sequence[LayerResult]) -> MergedView:
     current: dict[tuple[str, str], LayeredFile] = {}
     removed: list[tuple[LayeredFile, str]] = []
     for layer in layers:
-        gone = [
-            key
-            for key in current
-            if any(_under(key[0], d) and key[0] != d for d in layer.opaque_dirs)
-            or any(_under(key[0], w) for w in layer.whiteouts)
-        ]
-        for key in gone:
-            removed.append((current.pop(key), layer.diff_id))
+        if layer.whiteouts or layer.opaque_dirs:
+            whiteouts, opaque = set(layer.whiteouts), set(layer.opaque_dirs)
+            gone = [key for key in current if removed_by(key[0], whiteouts, opaque)]
+            for key in gone:
+                removed.append((current.pop(key), layer.diff_id))
         for file in layer.files:
             key = (file.path, file.analyzer)
             if key in current:

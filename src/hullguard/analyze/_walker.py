@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 
 from hullguard.analyze._base import Analyzer, AnalyzerResult, FileInput
+from hullguard.analyze._facts import FactCollector
 from hullguard.analyze._layer import FileResult, LayerResult
 from hullguard.analyze._select import AnalyzerSelector
 from hullguard.errors import HullguardError
@@ -25,7 +26,7 @@ __all__ = ["WALKER_VERSION", "run_analyzer", "walk_layer"]
 
 logger = logging.getLogger(__name__)
 
-WALKER_VERSION = 2
+WALKER_VERSION = 3
 """Bump when the walker's output for the same layer changes (part of the cache key)."""
 
 _WHITEOUT = ".wh."
@@ -47,6 +48,7 @@ def walk_layer(
     """
     reader = TarReader(stream, limits=limits, where=where)
     selector = AnalyzerSelector(analyzers)
+    facts = FactCollector(diff_id)
     files: list[FileResult] = []
     whiteouts: list[str] = []
     opaque: list[str] = []
@@ -63,15 +65,9 @@ def walk_layer(
                 whiteouts.append(f"{parent}/{base[len(_WHITEOUT) :]}")
             continue
         header = member.header
+        facts.observe(path, header)
         if header.kind is not EntryKind.FILE:
-            # Links and directories carry no content, but at a path an analyzer reads they replace
-            # what a lower layer had there: record empty results so the merge drops the old ones.
-            shadowed = selector.select(path, dataclasses.replace(header, kind=EntryKind.FILE, size=0))
-            files.extend(FileResult(path, a.id, AnalyzerResult()) for a in shadowed)
-            if shadowed and header.kind in (EntryKind.SYMLINK, EntryKind.HARDLINK):
-                skipped.append(
-                    Skipped(path, f"a {header.kind.value} to {header.linkname}: not followed", diff_id)
-                )
+            _shadow(selector, path, header=header, diff_id=diff_id, files=files, skipped=skipped)
             continue
         wanted = selector.select(path, header)
         if not wanted:
@@ -90,6 +86,10 @@ def walk_layer(
         skipped=tuple(skipped),
         entries=entries,
         size=reader.bytes_read,
+        facts=facts.facts(),
+        caches=facts.caches(),
+        entry_hashes=facts.entry_hashes(),
+        facts_truncated=facts.truncated,
     )
 
 
