@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from hullguard.image._model import ImageConfig, parse_config
-from hullguard.inventory import LayerInfo
+from hullguard.inventory import CacheUsage, FactKind, FileFact, FileFacts, LayerInfo
 from hullguard.misconfig import LintOptions
-from hullguard.misconfig.image_config import CHECKS, ImageFacts, NotableFile, check_image
+from hullguard.misconfig.image_config import CHECKS, ImageFacts, check_image
 from hullguard.report import MisconfigFinding, Severity
 
 _PREFIX = "goodwithtech__dockle__pkg__assessor__manifest__testdata__"
@@ -58,13 +58,9 @@ def test_update_and_upgrade_in_history(shared_dir: Path) -> None:
 def test_apk_cache_and_added_credential_file(shared_dir: Path) -> None:
     config = _config(shared_dir, "apk_cache")
     found = check_image(ImageFacts(config, layers=_layers(config)))
-    assert "HG-IMG-009" in _ids(found), (
-        "apk add without --no-cache (history)"
-    )
+    assert "HG-IMG-009" in _ids(found), "apk add without --no-cache (history)"
     adds = [f for f in found if f.check.id == "HG-IMG-005"]
-    assert [f.location.start_line for f in adds] == [4], (
-        "only the credential ADD"
-    )
+    assert [f.location.start_line for f in adds] == [4], "only the credential ADD"
 
 
 def test_base_rootfs_adds_are_not_flagged(shared_dir: Path) -> None:
@@ -129,27 +125,31 @@ def test_secrets_in_env_labels_and_build_args() -> None:
 
 def test_file_facts_checks() -> None:
     layer = LayerInfo(1, "sha256:" + "1" * 64, None, "tar", 1)
-    facts = ImageFacts(
-        _built(User="app", Healthcheck={"Test": ["CMD", "true"]}, ExposedPorts={"22/tcp": {}}),
-        notable_files=(
-            NotableFile("/usr/bin/passwd", 0o104755, False, layer),
-            NotableFile("/opt/app/data", 0o40777, True, layer),
-            NotableFile("/tmp/cache", 0o40777, True, layer),
-            NotableFile("/var/shared", 0o41777, True, layer),
+
+    def fact(path: str, kind: FactKind, mode: int, is_dir: bool = False) -> FileFact:
+        return FileFact(path, kind, mode, 0, 0, 0, is_dir, layer.diff_id)
+
+    files = FileFacts(
+        facts=(
+            fact("/opt/app/data", FactKind.WORLD_WRITABLE, 0o777, True),
+            fact("/tmp/cache", FactKind.WORLD_WRITABLE, 0o777, True),
+            fact("/usr/bin/passwd", FactKind.SETUID, 0o4755),
+            fact("/usr/bin/sudo", FactKind.NOTABLE, 0o4755),
+            fact("/var/shared", FactKind.WORLD_WRITABLE, 0o1777, True),
         ),
-        caches=(("/var/lib/apt/lists", 12, 40 * 1024 * 1024), ("/root/.npm", 0, 0)),
-        packages=frozenset({"sudo"}),
+        caches=(CacheUsage("/var/lib/apt/lists", 12, 40 * 1024 * 1024, (layer.diff_id,)),),
     )
-    found = check_image(facts)
+    config = _built(User="app", Healthcheck={"Test": ["CMD", "true"]}, ExposedPorts={"22/tcp": {}})
+    found = check_image(ImageFacts(config, layers=(layer,), files=files))
     by_id: dict[str, list[MisconfigFinding]] = {}
     for finding in found:
         by_id.setdefault(finding.check.id, []).append(finding)
     assert [f.location.path for f in by_id["HG-IMG-007"]] == ["/usr/bin/passwd"]
-    assert [f.location.path for f in by_id["HG-IMG-008"]] == ["/opt/app/data"], (
-        "temp/sticky dirs pass"
-    )
+    assert by_id["HG-IMG-007"][0].location.layer == layer
+    assert [f.location.path for f in by_id["HG-IMG-008"]] == ["/opt/app/data"], "temp/sticky dirs pass"
     assert [f.message for f in by_id["HG-IMG-009"]] == ["/var/lib/apt/lists holds 12 file(s), 40.0 MiB"]
-    assert "HG-IMG-010" in by_id and by_id["HG-IMG-011"][0].message == "port 22 is exposed"
+    assert "HG-IMG-010" in by_id, "sudo found by its path"
+    assert by_id["HG-IMG-011"][0].message == "port 22 is exposed"
 
 
 def test_options_select_and_override() -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
-from hullguard.analyze import analyze_target, build_analyzers
+from hullguard.analyze import Analyzer, analyze_target, build_analyzers
 from hullguard.cli._common import BarProgress, layer_cache, limits_from_env, show_progress, stderr
 from hullguard.cli._target import open_for_cli
 from hullguard.errors import SbomError
@@ -25,9 +26,20 @@ def read_sbom_file(path: Path) -> Inventory:
 
 
 def inventory_for_cli(
-    reference: str, *, platform: str | None, image: str | None, insecure: bool, quiet: bool, use_cache: bool
+    reference: str,
+    *,
+    platform: str | None,
+    image: str | None,
+    insecure: bool,
+    quiet: bool,
+    use_cache: bool,
+    extra_analyzers: Sequence[Analyzer] = (),
 ) -> Inventory:
-    """Open, analyze (with progress bars on a terminal) and report the package count on stderr."""
+    """Open, analyze (with progress bars on a terminal) and report the package count on stderr.
+
+    ``extra_analyzers`` join the built-in ones in the same layer pass (``scan`` adds the secret
+    analyzer), so the image is still read once.
+    """
     if reference.startswith("sbom:"):
         return read_sbom_file(Path(reference.removeprefix("sbom:")))
     target = open_for_cli(reference, platform=platform, image=image, insecure=insecure, quiet=quiet)
@@ -36,7 +48,7 @@ def inventory_for_cli(
         with BarProgress(enabled=show_progress(quiet)) as progress:
             inventory = analyze_target(
                 target,
-                build_analyzers(),
+                [*build_analyzers(), *extra_analyzers],
                 limits=limits_from_env(),
                 cache=layer_cache(enabled=use_cache),
                 progress=progress,

@@ -16,7 +16,16 @@ from hullguard.errors import ConfigError
 from hullguard.inventory import Inventory
 from hullguard.match import IgnoreRules, ScanOptions, parse_ignore_file, parse_vex
 from hullguard.match._scan import scan_inventory
-from hullguard.report import ScanReport, Severity, build_report_writers, find_report_writer
+from hullguard.misconfig import LintOptions
+from hullguard.report import (
+    MisconfigFinding,
+    ScanReport,
+    SecretFinding,
+    Severity,
+    build_report_writers,
+    find_report_writer,
+)
+from hullguard.scanners import Scanner, add_findings, empty_report, image_misconfigurations, parse_scanners
 from hullguard.vulndb import VulnStore, db_path_in
 
 __all__ = ["scan"]
@@ -58,6 +67,25 @@ def _inventory(mode: str, target: str, **flags: object) -> Inventory:
     return inventory_for_cli(reference, **flags)  # type: ignore[arg-type]
 
 
+def _chosen_scanners(text: str | None, mode: str) -> tuple[Scanner, ...]:
+    """An SBOM holds packages only: by default it gets the vulnerability scan alone."""
+    if text is None:
+        return (Scanner.VULN,) if mode == "sbom" else tuple(Scanner)
+    chosen = parse_scanners(text)
+    if mode == "sbom" and chosen != (Scanner.VULN,):
+        raise ConfigError("an SBOM holds no files or settings: only --scanners vuln applies to it")
+    return chosen
+
+
+def _misconfigurations(mode: str, target: str, inventory: Inventory) -> list[MisconfigFinding]:
+    """Image settings for images; Dockerfiles, compose files and manifests for directories."""
+    if mode == "fs":
+        from hullguard.misconfig._lint import lint_paths  # noqa: PLC0415
+
+        return list(lint_paths([Path(target)], LintOptions()).findings)
+    return image_misconfigurations(inventory, target, LintOptions())
+
+
 def _split(args: list[str]) -> tuple[str, str]:
     if len(args) == 2 and args[0] in ("sbom", "fs", "image"):
         return args[0], args[1]
@@ -88,6 +116,17 @@ def scan(
     exit_code: Annotated[
         int, typer.Option("--exit-code", help="exit with this code when any finding remains (CI gate)")
     ] = 0,
+    scanners: Annotated[
+        str | None,
+        typer.Option(
+            "--scanners",
+            help="what to look for: vuln,secret,misconfig (default: all; vuln only for an SBOM)",
+        ),
+    ] = None,
+    secret_config: Annotated[
+        Path | None,
+        typer.Option("--secret-config", help="YAML with custom secret rules, disabled rules and allowlists"),
+    ] = None,
     ignorefile: Annotated[
         Path | None, typer.Option("--ignorefile", help="accepted risks (YAML); default ./.hullguardignore")
     ] = None,
@@ -102,10 +141,14 @@ def scan(
     ] = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Find known vulnerabilities (OSV advisories) in OS and language packages, offline.
+    """Find vulnerabilities, secrets and misconfigurations in an image, a directory or an SBOM, offline.
 
-    Needs the vulnerability database: [bold]hullguard db update[/] (online) or
-    [bold]hullguard db import BUNDLE[/] (air-gapped).
+    [bold]vuln[/]: known vulnerabilities (OSV advisories) of OS and language packages; needs the
+    database: [bold]hullguard db update[/] (online) or [bold]hullguard db import BUNDLE[/] (air-gapped).
+    [bold]secret[/]: credentials in every layer, also in files a later layer deleted, and in the
+    image config (ENV, labels, build arguments). [bold]misconfig[/]: the image's settings (root
+    user, healthcheck, setuid files, caches, ...) or, for a directory, its Dockerfiles, compose
+    files and Kubernetes manifests. One pass over the layers serves all three.
 
     [bold]Examples[/]
 
@@ -113,28 +156,60 @@ def scan(
       hullguard scan localhost:5000/team/app:1 --severity HIGH,CRITICAL --exit-code 1
       hullguard scan sbom app.cdx.json -f sarif -o app.sarif
       hullguard scan fs . --ignore-unfixed --vex app.openvex.json -f html -o report.html
+      hullguard scan docker:app:1 --scanners secret,misconfig -f sarif -o findings.sarif
     """
 
     def work() -> None:
         mode, target = _split(args)
+        chosen = _chosen_scanners(scanners, mode)
         writer = find_report_writer(build_report_writers(), format)
+        chosen_severities = _severities(severity)
         options = ScanOptions(
-            severities=_severities(severity),
+            severities=chosen_severities,
             ignore_unfixed=ignore_unfixed,
             ignore=_ignore_rules(ignorefile),
             vex=tuple(s for path in vex or () for s in parse_vex(_read(path, "--vex"), where=str(path))),
         )
-        with VulnStore.open_readonly(db_path_in(cache_dir())) as store:
-            inventory = _inventory(
-                mode,
-                target,
-                platform=platform,
-                image=image,
-                insecure=insecure,
-                quiet=quiet,
-                use_cache=not no_cache,
-            )
-            report = scan_inventory(inventory, store, options=options, target=target, now=datetime.now(UTC))
+        rules = None
+        if Scanner.SECRET in chosen:
+            from hullguard.secrets import load_rules  # noqa: PLC0415
+
+            rules = load_rules(secret_config)
+        extra = []
+        if rules is not None:
+            from hullguard.analyze.secrets import SecretAnalyzer  # noqa: PLC0415
+
+            extra.append(SecretAnalyzer(rules))
+        flags = {
+            "platform": platform,
+            "image": image,
+            "insecure": insecure,
+            "quiet": quiet,
+            "use_cache": not no_cache,
+            "extra_analyzers": extra,
+        }
+        if Scanner.VULN in chosen:
+            with VulnStore.open_readonly(db_path_in(cache_dir())) as store:
+                inventory = _inventory(mode, target, **flags)
+                report = scan_inventory(
+                    inventory, store, options=options, target=target, now=datetime.now(UTC)
+                )
+        else:
+            inventory = _inventory(mode, target, **flags)
+            report = empty_report(inventory, target)
+        secrets: tuple[SecretFinding, ...] = ()
+        if rules is not None:
+            from hullguard.secrets import secret_findings  # noqa: PLC0415
+
+            secrets = secret_findings(inventory, rules)
+        misconfigurations = _misconfigurations(mode, target, inventory) if Scanner.MISCONFIG in chosen else []
+        report = add_findings(
+            report,
+            scanners=chosen,
+            secrets=secrets,
+            misconfigurations=misconfigurations,
+            severities=chosen_severities,
+        )
         with output_stream(output) as out:
             writer.write(report, out, tool_version=__version__)
         _finish(report, quiet=quiet, exit_code=exit_code)
@@ -146,5 +221,5 @@ def _finish(report: ScanReport, *, quiet: bool, exit_code: int) -> None:
     if not quiet:
         for warning in report.warnings:
             stderr.print(f"[yellow]warning:[/] {warning}", markup=True, soft_wrap=True)
-    if exit_code and report.vulnerabilities:
+    if exit_code and (report.vulnerabilities or report.secrets or report.misconfigurations):
         raise typer.Exit(exit_code)

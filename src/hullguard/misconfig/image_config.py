@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from hullguard.image._model import HistoryEntry, ImageConfig
-from hullguard.inventory import LayerInfo
+from hullguard.inventory import FactKind, FileFacts, Inventory, LayerInfo
 from hullguard.misconfig._options import LintOptions
 from hullguard.report import CheckInfo, MisconfigFinding, Severity, SourceLocation
 
-__all__ = ["CHECKS", "ImageFacts", "NotableFile", "check_image"]
+__all__ = ["CHECKS", "ImageFacts", "check_image", "facts_from_inventory"]
 
 _CIS = "https://www.cisecurity.org/benchmark/docker"
 _DOCKLE = "https://github.com/goodwithtech/dockle/blob/master/CHECKPOINT.md"
@@ -160,18 +160,8 @@ CHECKS: tuple[CheckInfo, ...] = (
 
 
 @dataclass(frozen=True, slots=True)
-class NotableFile:
-    """A path the layer pass flagged, as it stands in the final filesystem."""
-
-    path: str
-    mode: int
-    is_dir: bool
-    layer: LayerInfo | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class ImageFacts:
-    """Everything the image checks read; built by the caller from the inventory."""
+    """Everything the image checks read; :func:`facts_from_inventory` builds it after the layer pass."""
 
     config: ImageConfig
     reference: str = ""
@@ -179,12 +169,26 @@ class ImageFacts:
     layers: tuple[LayerInfo, ...] = ()
     packages: frozenset[str] = frozenset()
     """Names of installed packages (distro and language)."""
-    notable_files: tuple[NotableFile, ...] = ()
-    caches: tuple[tuple[str, int, int], ...] | None = None
-    """(directory, files, bytes) of package-manager caches left in the final filesystem; None when
-    the layers were not read, and the history is the only evidence."""
-    paths: frozenset[str] = field(default_factory=frozenset)
-    """Notable paths present in the final filesystem (``/usr/sbin/sshd``)."""
+    files: FileFacts | None = None
+    """Setuid, world-writable and notable paths and package caches of the final filesystem; None
+    when the layers were not read, and the history is the only evidence."""
+
+    def layer(self, diff_id: str | None) -> LayerInfo | None:
+        """The layer with this diff_id, for locating a file finding."""
+        return next((layer for layer in self.layers if layer.diff_id == diff_id), None)
+
+
+def facts_from_inventory(inventory: Inventory, reference: str) -> ImageFacts | None:
+    """The facts of an analysed image; None for directories and SBOMs, which have no image config."""
+    if inventory.config is None:
+        return None
+    return ImageFacts(
+        config=inventory.config,
+        reference=reference,
+        layers=inventory.layers,
+        packages=frozenset(p.name for p in inventory.packages),
+        files=inventory.file_facts,
+    )
 
 
 _CONFIG = "config"
@@ -301,7 +305,7 @@ def _history_checks(facts: ImageFacts) -> Iterable[MisconfigFinding]:
             continue
         if not instruction.startswith("RUN "):
             continue
-        if facts.caches is None:
+        if facts.files is None:
             yield from _cache_from_history(instruction, location)
         if _UPGRADE.search(instruction):
             yield _finding(UPGRADE, f"{_short(instruction)} upgrades the distribution", location)
@@ -342,31 +346,32 @@ def _tag(facts: ImageFacts) -> Iterable[MisconfigFinding]:
 
 
 def _file_checks(facts: ImageFacts) -> Iterable[MisconfigFinding]:
-    for file in facts.notable_files:
-        location = SourceLocation(file.path, layer=file.layer)
-        if not file.is_dir and file.mode & 0o6000:
-            bits = " and ".join(b for b, m in (("setuid", 0o4000), ("setgid", 0o2000)) if file.mode & m)
-            yield _finding(SETUID_FILES, f"{file.path} is {bits} (mode {file.mode & 0o7777:04o})", location)
-        if file.mode & 0o002 and not (file.is_dir and file.mode & 0o1000):
-            if file.path.startswith(_TEMP_DIRS):
+    if facts.files is None:
+        return
+    for fact in facts.files.facts:
+        location = SourceLocation(fact.path, layer=facts.layer(fact.diff_id))
+        mode = f"mode {fact.mode & 0o7777:04o}"
+        if fact.kind is FactKind.SETUID or (fact.kind is FactKind.SETGID and not fact.mode & 0o4000):
+            bits = " and ".join(b for b, m in (("setuid", 0o4000), ("setgid", 0o2000)) if fact.mode & m)
+            yield _finding(SETUID_FILES, f"{fact.path} is {bits} ({mode})", location)
+        elif fact.kind is FactKind.WORLD_WRITABLE and not (fact.is_dir and fact.sticky):
+            if fact.path.startswith(_TEMP_DIRS):
                 continue
-            what = "directory" if file.is_dir else "file"
-            yield _finding(
-                WORLD_WRITABLE,
-                f"{what} {file.path} is world-writable (mode {file.mode & 0o7777:04o})",
-                location,
-            )
-    for directory, files, size in facts.caches or ():
-        if files:
-            message = f"{directory} holds {files} file(s), {size / 1024 / 1024:.1f} MiB"
-            yield _finding(PACKAGE_CACHE, message, SourceLocation(directory))
+            what = "directory" if fact.is_dir else "file"
+            yield _finding(WORLD_WRITABLE, f"{what} {fact.path} is world-writable ({mode})", location)
+    for cache in facts.files.caches:
+        if cache.files:
+            message = f"{cache.prefix} holds {cache.files} file(s), {cache.bytes / 1024 / 1024:.1f} MiB"
+            layer = facts.layer(cache.diff_ids[-1]) if cache.diff_ids else None
+            yield _finding(PACKAGE_CACHE, message, SourceLocation(cache.prefix, layer=layer))
 
 
 def _package_checks(facts: ImageFacts) -> Iterable[MisconfigFinding]:
-    if "sudo" in facts.packages or "/usr/bin/sudo" in facts.paths:
+    paths = {f.path for f in facts.files.of_kind(FactKind.NOTABLE)} if facts.files else set()
+    if "sudo" in facts.packages or "/usr/bin/sudo" in paths:
         yield _finding(SUDO, "sudo is installed", SourceLocation("/usr/bin/sudo"))
     ssh = sorted(facts.packages & _SSH_PACKAGES)
-    if ssh or "/usr/sbin/sshd" in facts.paths:
+    if ssh or "/usr/sbin/sshd" in paths:
         what = ", ".join(ssh) if ssh else "/usr/sbin/sshd"
         yield _finding(SSH_SERVER, f"an SSH server is installed ({what})", SourceLocation("/usr/sbin/sshd"))
     elif any(port.split("/", 1)[0] == "22" for port in facts.config.config.ExposedPorts or {}):

@@ -160,7 +160,7 @@ def document(report: ScanReport, *, tool_version: str) -> JsonDict:
         "tool": {"name": _TOOL, "version": tool_version},
         "artifact": _artifact(report, report.inventory),
         "database": _database(report.database),
-        "results": [_result(r) for r in group_results(report)],
+        "results": [_result(r) for r in group_results(report)] if "vuln" in report.scanners else [],
         "suppressed": [_suppressed(s) for s in report.suppressed],
         "summary": {s.value: n for s, n in severity_counts(report.vulnerabilities).items()},
         "warnings": list(report.warnings),

@@ -113,22 +113,29 @@ def _secret_table(findings: tuple[SecretFinding, ...]) -> Table:
     return table
 
 
+_IMAGE_GROUP = "Image settings"
+
+
 def _misconfig_tables(findings: tuple[MisconfigFinding, ...]) -> list[Table]:
-    """One table per file (or image), in the report's order within each."""
-    by_file: dict[str, list[MisconfigFinding]] = {}
+    """One table per file linted, and one for all of an image's settings (which span many paths)."""
+    groups: dict[str, list[MisconfigFinding]] = {}
     for finding in findings:
-        by_file.setdefault(finding.location.path, []).append(finding)
+        key = _IMAGE_GROUP if finding.check.kind == "image-config" else finding.location.path
+        groups.setdefault(key, []).append(finding)
     tables = []
-    for path, group in sorted(by_file.items()):
-        table = Table(title=path, box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
-        for column in ("LINE", "SEVERITY", "CHECK", "RESOURCE", "MESSAGE"):
+    for title, group in sorted(groups.items(), key=lambda item: (item[0] != _IMAGE_GROUP, item[0])):
+        image = title == _IMAGE_GROUP
+        table = Table(title=title, box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="bold")
+        first = "WHERE" if image else "LINE"
+        for column in (first, "SEVERITY", "CHECK", "RESOURCE", "MESSAGE"):
             table.add_column(column, overflow="fold")
         for finding in sorted(group, key=lambda f: (f.location.start_line or 0, f.sort_key())):
             severity = finding.effective_severity
             hadolint = finding.check.mapped("hadolint")
             check = finding.check.id + (f" ({hadolint})" if hadolint else "")
+            where = _place(finding.location) if image else str(finding.location.start_line or "-")
             table.add_row(
-                str(finding.location.start_line or "-"),
+                where,
                 Text(severity.value, style=_STYLES[severity]),
                 check,
                 finding.resource,
