@@ -65,6 +65,9 @@ CASES: Mapping[str, tuple[str, ...]] = {
     "network-none": ("--network", "none"),
     "pids-limit-unlimited": ("--pids-limit", "-1"),
     "pids-limit-50": ("--pids-limit", "50"),
+    "selinux-label": ("--security-opt", "label=type:container_t"),
+    "selinux-disabled": ("--security-opt", "label=disable"),
+    "ulimit-nofile": ("--ulimit", "nofile=512:1024"),
 }
 """Case name -> ``docker create`` options; each case isolates one setting."""
 
@@ -135,6 +138,15 @@ EXPECTED: list[tuple[str, str, Status]] = [
     ("image-defaults", "container.host-pid", P),
     ("image-defaults", "container.host-ipc", P),
     ("image-defaults", "container.host-uts", P),
+    ("image-defaults", "container.selinux", W),
+    ("selinux-label", "container.selinux", P),
+    ("selinux-disabled", "container.selinux", F),
+    ("image-defaults", "container.open-ports", P),
+    ("publish-low-all-interfaces", "container.open-ports", INFO),
+    ("image-defaults", "container.ulimits", P),
+    ("ulimit-nofile", "container.ulimits", INFO),
+    ("image-defaults", "container.latest-image", P),  # hullguard-test/sample:1 is tagged
+    ("untagged-image", "container.latest-image", INFO),
 ]
 """(case, check id, expected status); the image-defaults rows are the Engine's defaults."""
 
@@ -152,17 +164,23 @@ def inspected() -> Iterator[dict[str, dict[str, object]]]:
     require(docker_available(), "the Docker engine")
     suffix = uuid.uuid4().hex[:8]
     names = {case: f"hg-audit-{case}-{suffix}" for case in CASES}
+    latest = f"hg-audit-latest-{suffix}"  # the sample image tagged, then used without a tag (= :latest)
     created: list[str] = []
     try:
         for case, options in CASES.items():
             _docker("create", "--name", names[case], *options, IMAGE, "sleep", "300")
             created.append(names[case])
+        names["untagged-image"] = f"hg-audit-untagged-image-{suffix}"
+        _docker("tag", IMAGE, f"{latest}:latest")
+        _docker("create", "--name", names["untagged-image"], latest, "sleep", "300")
+        created.append(names["untagged-image"])
         documents = json.loads(_docker("inspect", *created))
         by_name = {str(doc["Name"]).lstrip("/"): doc for doc in documents}
         yield {case: by_name[name] for case, name in names.items()}
     finally:
         if created:
             subprocess.run(["docker", "rm", "-f", *created], capture_output=True, check=False)
+        subprocess.run(["docker", "rmi", f"{latest}:latest"], capture_output=True, check=False)
 
 
 def _check(check_id: str) -> ContainerCheck:
@@ -187,9 +205,11 @@ def test_every_check_has_a_table_row() -> None:
 def test_check_ids_are_unique_and_map_to_docker_bench() -> None:
     registry = Registry.of((check, "containers") for check in PLUGINS)
     assert len(registry) == len(PLUGINS)
-    assert DOCKER_BENCH_IDS["container.privileged"] == "check_5_4"
+    assert DOCKER_BENCH_IDS["container.privileged"] == "check_5_5"
+    assert DOCKER_BENCH_IDS["container.selinux"] == "check_5_3"
+    assert DOCKER_BENCH_IDS["container.docker-socket"] == "check_5_32"
     assert DOCKER_BENCH_IDS["container.user"] == "check_4_1"
-    assert set(DOCKER_BENCH_IDS) == set(registry.ids())
+    assert set(registry.ids()) <= set(DOCKER_BENCH_IDS)
 
 
 def test_missing_sections_take_engine_defaults(inspected: dict[str, dict[str, object]]) -> None:
@@ -217,7 +237,7 @@ def test_results_sort_numerically_by_cis_id_then_target(inspected: dict[str, dic
     keys = [(tuple(int(p) for p in r.cis_id.split(".")), r.target) for r in results]
     assert keys == sorted(keys)
     cis_order = list(dict.fromkeys(r.cis_id for r in results))
-    assert cis_order.index("5.9") < cis_order.index("5.10")
+    assert cis_order.index("5.9") < cis_order.index("5.10") < cis_order.index("5.32")
 
 
 def test_public_names_exist() -> None:

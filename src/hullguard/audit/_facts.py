@@ -46,6 +46,15 @@ class DeviceMapping(BaseModel):
     permissions: str = Field(default="", alias="CgroupPermissions")
 
 
+class Ulimit(BaseModel):
+    """One ``--ulimit`` override."""
+
+    model_config = _MODEL_CONFIG
+    name: str = Field(default="", alias="Name")
+    soft: int = Field(default=0, alias="Soft")
+    hard: int = Field(default=0, alias="Hard")
+
+
 class HostConfig(BaseModel):
     """``HostConfig``: how the container was started. ``None`` stands for "not set"."""
 
@@ -69,6 +78,7 @@ class HostConfig(BaseModel):
     port_bindings: dict[str, list[PortBinding] | None] | None = Field(default=None, alias="PortBindings")
     binds: list[str] | None = Field(default=None, alias="Binds")
     cgroup_parent: str = Field(default="", alias="CgroupParent")
+    ulimits: list[Ulimit] | None = Field(default=None, alias="Ulimits")
 
 
 class HealthcheckConfig(BaseModel):
@@ -125,6 +135,8 @@ class ContainerFacts(BaseModel):
     model_config = _MODEL_CONFIG
     id: str = Field(default="", alias="Id")
     raw_name: str = Field(default="", alias="Name")
+    image_id: str = Field(default="", alias="Image")
+    """The image's id (``sha256:...``); ``config.image`` is the reference the user gave."""
     apparmor_profile: str = Field(default="", alias="AppArmorProfile")
     config: ContainerConfig = Field(default_factory=ContainerConfig, alias="Config")
     host_config: HostConfig = Field(default_factory=HostConfig, alias="HostConfig")

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from hullguard.audit._facts import ContainerFacts
+    from hullguard.audit._gathered import AuditFacts
 
-__all__ = ["Check", "CheckResult", "ContainerCheck", "Status", "Verdict"]
+__all__ = ["Check", "CheckResult", "ContainerCheck", "FactCheck", "Judged", "Status", "TargetKind", "Verdict"]
 
 
 class Status(StrEnum):
@@ -28,9 +29,20 @@ class Status(StrEnum):
     SKIP = "SKIP"
 
 
+class TargetKind(StrEnum):
+    """What a result is about: the benchmark's sections each look at one kind of thing."""
+
+    HOST = "host"
+    DAEMON = "daemon"
+    FILE = "file"
+    IMAGE = "image"
+    CONTAINER = "container"
+    SWARM = "swarm"
+
+
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    """One check evaluated against one container."""
+    """One check evaluated against one target (the host, the daemon, a file, an image, a container)."""
 
     check_id: str
     """Our stable id, e.g. ``container.privileged``."""
@@ -44,11 +56,19 @@ class CheckResult:
     """Whether CIS marks the recommendation as automated (``False``: manual)."""
     status: Status
     target: str
-    """The container name, without the leading slash the Engine API adds."""
+    """What was checked: ``host``, ``daemon``, a host path, an image reference, or a container name
+    (without the leading slash the Engine API adds)."""
     evidence: str
     """The setting we saw, so a reader can judge the status without re-running the audit."""
     remediation: str
     """What to change, as a ``docker run`` option where there is one."""
+    target_kind: TargetKind = TargetKind.CONTAINER
+    """The kind of ``target``; added after the first JSON shape, hence last and defaulted."""
+
+    @property
+    def section(self) -> str:
+        """The benchmark section, the first part of the CIS id (``"5"`` for ``"5.12"``)."""
+        return self.cis_id.split(".", maxsplit=1)[0]
 
     @property
     def sort_key(self) -> tuple[tuple[int, ...], str, str]:
@@ -57,7 +77,7 @@ class CheckResult:
 
 
 class Check(Protocol):
-    """A container runtime recommendation: metadata plus one pure evaluation."""
+    """One CIS recommendation: metadata plus one pure evaluation over everything collected."""
 
     @property
     def id(self) -> str: ...
@@ -72,10 +92,13 @@ class Check(Protocol):
     def level(self) -> int: ...
 
     @property
+    def automated(self) -> bool: ...
+
+    @property
     def remediation(self) -> str: ...
 
-    def evaluate(self, container: ContainerFacts) -> CheckResult:
-        """Judge one container from its inspect data alone; never does I/O."""
+    def run(self, facts: AuditFacts) -> list[CheckResult]:
+        """Judge every target this check is about; never does I/O."""
         ...
 
 
@@ -88,8 +111,31 @@ class Verdict:
 
 
 @dataclass(frozen=True, slots=True)
+class Judged:
+    """A verdict about one named target, as a :class:`FactCheck` judge returns it."""
+
+    target: str
+    verdict: Verdict
+
+
+def _result(check: Check, target: str, kind: TargetKind, verdict: Verdict) -> CheckResult:
+    return CheckResult(
+        check_id=check.id,
+        cis_id=check.cis_id,
+        title=check.title,
+        level=check.level,
+        automated=check.automated,
+        status=verdict.status,
+        target=target,
+        evidence=verdict.evidence,
+        remediation=check.remediation,
+        target_kind=kind,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class ContainerCheck:
-    """A :class:`Check` made of CIS metadata plus one small pure ``judge`` function.
+    """A :class:`Check` made of CIS metadata plus one small pure ``judge`` function per container.
 
     Keeping the metadata as data and the logic as a function keeps every recommendation a few
     lines long and lets a table test call ``judge`` without building the metadata again.
@@ -105,15 +151,31 @@ class ContainerCheck:
 
     def evaluate(self, container: ContainerFacts) -> CheckResult:
         """Run the judge and attach the metadata and the container name."""
-        verdict = self.judge(container)
-        return CheckResult(
-            check_id=self.id,
-            cis_id=self.cis_id,
-            title=self.title,
-            level=self.level,
-            automated=self.automated,
-            status=verdict.status,
-            target=container.name,
-            evidence=verdict.evidence,
-            remediation=self.remediation,
-        )
+        return _result(self, container.name, TargetKind.CONTAINER, self.judge(container))
+
+    def run(self, facts: AuditFacts) -> list[CheckResult]:
+        """One result per running container."""
+        return [self.evaluate(container) for container in facts.containers]
+
+
+@dataclass(frozen=True, slots=True)
+class FactCheck:
+    """A :class:`Check` about the host, the daemon, files, images or the swarm.
+
+    Its judge sees all collected facts and names its targets itself: one result for the daemon,
+    one per file it found, one per image. A judge that finds nothing to judge returns a single
+    result saying so, so every check shows up in the report.
+    """
+
+    id: str
+    cis_id: str
+    title: str
+    level: int
+    automated: bool
+    remediation: str
+    kind: TargetKind
+    judge: Callable[[AuditFacts], list[Judged]]
+
+    def run(self, facts: AuditFacts) -> list[CheckResult]:
+        """Attach the metadata to each of the judge's verdicts."""
+        return [_result(self, j.target, self.kind, j.verdict) for j in self.judge(facts)]
