@@ -20,6 +20,7 @@ PACKAGES = [
     "hullguard.cli",
     "hullguard.harden",
     "hullguard.secrets",
+    "hullguard.crypt",
     "hullguard.trust",
     "hullguard.misconfig",
     "hullguard.misconfig.kubernetes",

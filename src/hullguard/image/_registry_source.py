@@ -34,7 +34,7 @@ from hullguard.image._model import (
 from hullguard.image._reference import Reference
 from hullguard.image._registry_client import ManifestResponse, RegistryClient, UnsupportedManifestError
 
-__all__ = ["SUPPORTED_LAYER_TYPES", "UnsupportedLayerError", "open_registry_image"]
+__all__ = ["ENCRYPTED_LAYER_TYPES", "SUPPORTED_LAYER_TYPES", "UnsupportedLayerError", "open_registry_image"]
 
 SUPPORTED_LAYER_TYPES = frozenset(
     {
@@ -46,6 +46,8 @@ SUPPORTED_LAYER_TYPES = frozenset(
     }
 )
 """Layer blobs we can read: plain, gzip or zstd tars (the decompressor sniffs which)."""
+ENCRYPTED_LAYER_TYPES = frozenset(f"{t}+encrypted" for t in SUPPORTED_LAYER_TYPES if ".oci." in t)
+"""ocicrypt layers: readable once decrypted (``open_target`` wraps the blobs per its options)."""
 _MAX_INDEX_DEPTH = 4
 """Indexes may nest (an index of indexes); a loop or a deep chain is hostile input."""
 
@@ -56,15 +58,15 @@ class UnsupportedLayerError(ImageError):
 
 def _why_unsupported(media_type: str) -> str:
     if media_type.endswith("+encrypted"):
-        return "is encrypted (ocicrypt); it needs the decryption key"
+        return "is encrypted (ocicrypt); it needs the decryption key (--decryption-key)"
     if "foreign" in media_type or "nondistributable" in media_type:
         return "is a foreign (non-distributable) layer that the registry does not serve"
     return "has a media type that is not an image layer"
 
 
-def _check_layers(manifest: Manifest, ref: Reference) -> None:
+def _check_layers(manifest: Manifest, ref: Reference, layer_types: frozenset[str]) -> None:
     for i, layer in enumerate(manifest.layers):
-        if layer.media_type not in SUPPORTED_LAYER_TYPES:
+        if layer.media_type not in layer_types:
             raise UnsupportedLayerError(
                 f"{ref}: layer {i} ({layer.digest}, {layer.media_type or 'no media type'}) "
                 f"{_why_unsupported(layer.media_type)}",
@@ -126,18 +128,21 @@ def open_registry_image(
     client: RegistryClient,
     platform: str | None,
     on_close: Callable[[], object] | None = None,
+    layer_types: frozenset[str] = SUPPORTED_LAYER_TYPES,
 ) -> Image:
     """Open ``ref`` from its registry; ``platform`` (``os/arch[/variant]``) picks from an index.
 
     The client stays the caller's; pass ``on_close=client.close`` to hand its lifetime to the
     image. The repo digest is the digest of what ``ref`` resolves to at the top (an index for a
     multi-arch image), as Docker records it; ``manifest_digest`` is the platform manifest's.
+    ``layer_types`` are the layer media types accepted (add :data:`ENCRYPTED_LAYER_TYPES` when
+    the caller decrypts or copies ciphertext).
     """
     top = client.get_manifest(ref)
     fetched, notes = _resolve_manifest(ref, top, client, platform)
     where = str(ref.with_digest(top.digest))
     manifest = parse_document(Manifest, fetched.data, what=f"manifest {fetched.digest} of {ref}")
-    _check_layers(manifest, ref)
+    _check_layers(manifest, ref, layer_types)
     config_bytes = client.read_blob(ref, manifest.config.digest, manifest.config.size)
     config = parse_config(config_bytes, where=where)
     layers = layers_from_config(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hullguard.errors import ImageError
 from hullguard.image._archive_index import ArchiveIndex
@@ -19,7 +19,11 @@ from hullguard.image._limits import Limits
 from hullguard.image._model import Image
 from hullguard.image._oci_layout import open_oci_layout
 
-__all__ = ["PREFIXES", "RootfsTarget", "SourceOptions", "engine_client", "open_target"]
+if TYPE_CHECKING:
+    from hullguard.crypt import DecryptionKey
+    from hullguard.image._registry_client import RegistryClient
+
+__all__ = ["PREFIXES", "RootfsTarget", "SourceOptions", "engine_client", "open_target", "registry_client"]
 
 _HOST_VARIABLE = {"docker": "DOCKER_HOST", "podman": "CONTAINER_HOST"}
 PREFIXES = ("docker-archive", "oci-layout", "oci", "docker", "podman", "registry", "rootfs")
@@ -41,6 +45,11 @@ class SourceOptions:
     allow_insecure_registry: bool = False
     """Plain HTTP and unverified TLS for registries that are not on loopback."""
     engine_timeout: float = 30.0
+    decryption_keys: tuple[DecryptionKey, ...] | None = ()
+    """Private keys for ocicrypt-encrypted layers, decrypted as they stream (``scan
+    --decryption-key``). With none (the default), reading an encrypted layer fails with a
+    hint to pass one; ``None`` hands encrypted layers out as stored, for tools that copy or
+    decrypt ciphertext themselves (``hullguard encrypt``/``decrypt``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,28 +84,44 @@ def _open_engine(name: str, kind: str, options: SourceOptions) -> Image:
     return open_engine_image(client, name, source=kind, limits=options.limits)
 
 
+def registry_client(options: SourceOptions) -> RegistryClient:
+    """A registry client with the options' credentials and transport policy (reads and writes)."""
+    from hullguard.image._credentials import (  # noqa: PLC0415
+        Anonymous,
+        CredentialSource,
+        DockerConfigCredentials,
+    )
+    from hullguard.image._registry_client import RegistryClient  # noqa: PLC0415
+
+    credentials: CredentialSource = (
+        DockerConfigCredentials(options.docker_config) if options.docker_config is not None else Anonymous()
+    )
+    return RegistryClient(credentials=credentials, allow_insecure=options.allow_insecure_registry)
+
+
 def _open_registry(name: str, options: SourceOptions) -> Image:
     """Pull the manifest and config now; layers stream later, each verified as it arrives.
 
     The registry modules are imported here, not at the top: httpx costs ~45 ms of start-up that
     local scans (archives, layouts, engines) never need.
     """
-    from hullguard.image._credentials import (  # noqa: PLC0415
-        Anonymous,
-        CredentialSource,
-        DockerConfigCredentials,
-    )
     from hullguard.image._reference import parse_reference  # noqa: PLC0415
-    from hullguard.image._registry_client import RegistryClient  # noqa: PLC0415
-    from hullguard.image._registry_source import open_registry_image  # noqa: PLC0415
+    from hullguard.image._registry_source import (  # noqa: PLC0415
+        ENCRYPTED_LAYER_TYPES,
+        SUPPORTED_LAYER_TYPES,
+        open_registry_image,
+    )
 
     ref = parse_reference(name)
-    credentials: CredentialSource = (
-        DockerConfigCredentials(options.docker_config) if options.docker_config is not None else Anonymous()
-    )
-    client = RegistryClient(credentials=credentials, allow_insecure=options.allow_insecure_registry)
+    client = registry_client(options)
     try:
-        return open_registry_image(ref, client=client, platform=options.platform, on_close=client.close)
+        return open_registry_image(
+            ref,
+            client=client,
+            platform=options.platform,
+            on_close=client.close,
+            layer_types=SUPPORTED_LAYER_TYPES | ENCRYPTED_LAYER_TYPES,
+        )
     except BaseException:
         client.close()
         raise
@@ -136,7 +161,23 @@ def _open_prefixed(kind: str, rest: str, options: SourceOptions) -> Image | Root
 
 
 def open_target(text: str, options: SourceOptions) -> Image | RootfsTarget:
-    """Open the image (or directory) named by ``text``; see the module docstring for the order."""
+    """Open the image (or directory) named by ``text``; see the module docstring for the order.
+
+    Encrypted layers are decrypted (or refused) per ``options.decryption_keys``.
+    """
+    target = _open_target(text, options)
+    if (
+        isinstance(target, Image)
+        and options.decryption_keys is not None
+        and any(layer.media_type.endswith("+encrypted") for layer in target.layers)
+    ):
+        from hullguard.crypt import decrypt_layers_on_read  # noqa: PLC0415 - only images need it
+
+        decrypt_layers_on_read(target, options.decryption_keys)
+    return target
+
+
+def _open_target(text: str, options: SourceOptions) -> Image | RootfsTarget:
     kind, sep, rest = text.partition(":")
     if sep and kind in PREFIXES and not Path(text).exists():
         return _open_prefixed(kind, rest, options)
