@@ -77,3 +77,26 @@ def test_bad_input_is_one_line_with_exit_code_2(
     assert needle in done.output and "Traceback" not in done.output
     assert "PRIVATE KEY" not in done.output
     assert not (tmp_path / "out").exists() and not (tmp_path / "out.tar").exists()
+
+
+def test_scan_reads_an_encrypted_image_with_the_key_only(
+    tmp_path: Path, keys: Keys, small_layout: Layout
+) -> None:
+    enc = tmp_path / "enc"
+    done = runner.invoke(
+        app, ["encrypt", small_layout.ref, f"oci-layout:{enc}:e", "-r", f"jwe:{keys.ec.public}", "-q"]
+    )
+    assert done.exit_code == 0, done.output
+    env = {"HULLGUARD_CACHE_DIR": str(tmp_path / "cache")}
+    scan = ["scan", "-q", "--scanners", "misconfig", "-f", "json", f"oci-layout:{enc}:e"]
+    refused = runner.invoke(app, scan, env=env)
+    assert refused.exit_code == 2
+    assert "--decryption-key" in refused.output
+    wrong = runner.invoke(app, [*scan, "--decryption-key", str(keys.other.private)], env=env)
+    assert wrong.exit_code == 2, wrong.output
+    opened = runner.invoke(app, [*scan, "--decryption-key", str(keys.ec.private)], env=env)
+    assert opened.exit_code == 0, opened.output
+    assert '"scanners": [\n    "misconfig"\n  ]' in opened.stdout
+    assert not (tmp_path / "cache" / "layers").exists() or not any(
+        (tmp_path / "cache" / "layers").iterdir()
+    ), "nothing learnt from decrypted layers is cached"

@@ -34,6 +34,7 @@ def inventory_for_cli(
     quiet: bool,
     use_cache: bool,
     extra_analyzers: Sequence[Analyzer] = (),
+    decryption_keys: Sequence[Path] = (),
 ) -> Inventory:
     """Open, analyze (with progress bars on a terminal) and report the package count on stderr.
 
@@ -42,7 +43,17 @@ def inventory_for_cli(
     """
     if reference.startswith("sbom:"):
         return read_sbom_file(Path(reference.removeprefix("sbom:")))
-    target = open_for_cli(reference, platform=platform, image=image, insecure=insecure, quiet=quiet)
+    target = open_for_cli(
+        reference,
+        platform=platform,
+        image=image,
+        insecure=insecure,
+        quiet=quiet,
+        decryption_keys=decryption_keys,
+    )
+    # What was learnt from decrypted layers stays out of the shared layer cache: a later run
+    # without the key must not read a confidential image's contents from there.
+    use_cache = use_cache and not decryption_keys
     started = time.monotonic()
     try:
         with BarProgress(enabled=show_progress(quiet)) as progress:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -34,10 +37,26 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars 
 
 
 def open_for_cli(
-    reference: str, *, platform: str | None, image: str | None, insecure: bool, quiet: bool
+    reference: str,
+    *,
+    platform: str | None,
+    image: str | None,
+    insecure: bool,
+    quiet: bool,
+    decryption_keys: Sequence[Path] = (),
 ) -> Image | RootfsTarget:
-    """Open the target and tell the user how an unprefixed reference was resolved."""
-    target = open_target(reference, source_options(platform=platform, image=image, insecure=insecure))
+    """Open the target and tell the user how an unprefixed reference was resolved.
+
+    With ``decryption_keys``, encrypted layers are decrypted while they stream (ocicrypt).
+    """
+    options = source_options(platform=platform, image=image, insecure=insecure)
+    if decryption_keys:
+        from hullguard.crypt import load_private_key  # noqa: PLC0415
+
+        options = dataclasses.replace(
+            options, decryption_keys=tuple(load_private_key(p) for p in decryption_keys)
+        )
+    target = open_target(reference, options)
     if not quiet:
         for note in target.notes:
             stderr.print(f"[dim]{note}[/]", markup=True, soft_wrap=True)

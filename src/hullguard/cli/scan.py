@@ -127,6 +127,12 @@ def scan(
         Path | None,
         typer.Option("--secret-config", help="YAML with custom secret rules, disabled rules and allowlists"),
     ] = None,
+    decryption_key: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--decryption-key", help="private key for an encrypted image (repeatable); nothing is written"
+        ),
+    ] = None,
     ignorefile: Annotated[
         Path | None, typer.Option("--ignorefile", help="accepted risks (YAML); default ./.hullguardignore")
     ] = None,
@@ -187,6 +193,7 @@ def scan(
             "quiet": quiet,
             "use_cache": not no_cache,
             "extra_analyzers": extra,
+            "decryption_keys": tuple(decryption_key or ()),
         }
         if Scanner.VULN in chosen:
             with VulnStore.open_readonly(db_path_in(cache_dir())) as store:
