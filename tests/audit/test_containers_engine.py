@@ -13,6 +13,7 @@ Other containers may run on the same Engine, so assertions only look at ours.
 from __future__ import annotations
 
 import fcntl
+import json
 import subprocess
 import tempfile
 import uuid
@@ -31,6 +32,7 @@ from hullguard.audit import (
     audit_containers,
     collect_containers,
 )
+from tests.cli.test_sbom_cli import HULLGUARD
 from tests.conftest import docker_available, require
 
 pytestmark = [pytest.mark.engine, pytest.mark.xdist_group("engine")]
@@ -243,3 +245,30 @@ def test_malformed_inspect_document_becomes_a_note(
     names = {f.name for f in facts}
     assert victim not in names
     assert set(containers.values()) - {victim} <= names
+
+
+def test_security_module_checks_skip_when_the_daemon_has_no_such_module(containers: dict[str, str]) -> None:
+    """SELinux labels and AppArmor profiles are judged only where the daemon enables the module."""
+    options = json.loads(_docker("info", "--format", "{{json .SecurityOptions}}"))
+    result = subprocess.run(
+        [
+            HULLGUARD,
+            "audit",
+            "docker",
+            "-f",
+            "json",
+            "--checks",
+            "container.selinux",
+            "--checks",
+            "container.apparmor",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    document = json.loads(result.stdout)
+    ours = [r for r in document["results"] if r["target"] == containers["insecure"]]
+    for check_id, module in (("container.selinux", "selinux"), ("container.apparmor", "apparmor")):
+        status = next(r["status"] for r in ours if r["check_id"] == check_id)
+        enabled = any(o.startswith(f"name={module}") for o in options)
+        assert (status == "SKIP") is not enabled, (check_id, status, options)

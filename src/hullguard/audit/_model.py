@@ -118,6 +118,22 @@ class Judged:
     verdict: Verdict
 
 
+_NEEDS_MODULE = {"container.selinux": "selinux", "container.apparmor": "apparmor"}
+"""Container checks that only apply when the daemon runs with that Linux security module."""
+
+
+def _missing_security_module(check_id: str, facts: AuditFacts) -> str | None:
+    """Why a label/profile check does not apply here, from ``docker info``'s SecurityOptions."""
+    module = _NEEDS_MODULE.get(check_id)
+    options = getattr(facts.info, "security_options", None)
+    if module is None or options is None:
+        return None
+    if any(option.startswith(f"name={module}") or option == module for option in options):
+        return None
+    shown = ", ".join(options) or "none"
+    return f"{module} is not enabled on this daemon (docker info SecurityOptions: {shown})"
+
+
 def _result(check: Check, target: str, kind: TargetKind, verdict: Verdict) -> CheckResult:
     return CheckResult(
         check_id=check.id,
@@ -154,7 +170,11 @@ class ContainerCheck:
         return _result(self, container.name, TargetKind.CONTAINER, self.judge(container))
 
     def run(self, facts: AuditFacts) -> list[CheckResult]:
-        """One result per running container."""
+        """One result per running container; SKIP for each when the host lacks what the check needs."""
+        missing = _missing_security_module(self.id, facts)
+        if missing is not None:
+            verdict = Verdict(Status.SKIP, missing)
+            return [_result(self, c.name, TargetKind.CONTAINER, verdict) for c in facts.containers]
         return [self.evaluate(container) for container in facts.containers]
 
 
