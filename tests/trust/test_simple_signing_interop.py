@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,3 +298,43 @@ def test_both_reject_a_signing_subkey_signature(setup: Setup) -> None:
     verdicts = setup.hullguard_verify(primary.public)
     assert len(verdicts) == 1 and verdicts[0] is not None
     assert verdicts[0].reason is RejectionReason.KEY_NOT_ACCEPTED
+
+
+def test_cli_signs_with_gpg_and_skopeo_accepts(setup: Setup, keys: Keys) -> None:
+    """``hullguard sign --gpg-key`` end to end: the registries.d staging lookaside, then skopeo's policy."""
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "hullguard"),
+            "sign",
+            "--gpg-key",
+            keys.signer.fingerprint,
+            "--gnupg-home",
+            str(keys.signer.home),
+            "--registries-d",
+            str(setup.registries_d),
+            "--insecure",
+            setup.reference,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert setup.digest in result.stdout
+    assert setup.skopeo_pull(keys.signer.public).returncode == 0
+    both = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "hullguard"),
+            "sign",
+            "--gpg-key",
+            "X",
+            "--key",
+            "k",
+            setup.reference,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert both.returncode == 2 and "exactly one of --key and --gpg-key" in both.stderr

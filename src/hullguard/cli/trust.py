@@ -186,6 +186,11 @@ def key_export_public(
 # -- registry plumbing ---------------------------------------------------------------------
 
 
+def _has_password() -> bool:
+    """Whether a passphrase was provided non-interactively (a GPG key may need none)."""
+    return "HULLGUARD_PASSWORD" in os.environ or bool(os.environ.get("HULLGUARD_PASSWORD_FILE"))
+
+
 def _reference(text: str) -> Reference:
     from hullguard.image._reference import parse_reference  # noqa: PLC0415
 
@@ -223,7 +228,17 @@ def _annotations(pairs: list[str] | None) -> dict[str, str]:
 
 def sign(
     reference: ImageRef,
-    key: Annotated[Path, typer.Option("--key", help="private key (cosign format or PEM)")],
+    key: Annotated[Path | None, typer.Option("--key", help="private key (cosign format or PEM)")] = None,
+    gpg_key: Annotated[
+        str | None, typer.Option("--gpg-key", help="GPG key fingerprint: simple signing, as skopeo --sign-by")
+    ] = None,
+    lookaside: Annotated[
+        Path | None, typer.Option("--lookaside", help="directory for GPG signatures (default: registries.d)")
+    ] = None,
+    registries_d: Annotated[
+        Path | None, typer.Option("--registries-d", help="containers registries.d directory")
+    ] = None,
+    gnupg_home: Annotated[Path | None, typer.Option("--gnupg-home", help="GnuPG home with the key")] = None,
     annotation: Annotated[
         list[str] | None, typer.Option("--annotation", "-a", help="key=value put in the payload's optional")
     ] = None,
@@ -240,12 +255,39 @@ def sign(
 
       hullguard sign --key release.key 127.0.0.1:5000/team/app:1.0
       hullguard sign --key release.key -a ci=build-42 --recursive registry.example.com/app:2
+      hullguard sign --gpg-key 3F2A...9C --lookaside /srv/sigstore 127.0.0.1:5000/team/app:1.0
+
+    With [bold]--gpg-key[/] the signature is a containers "simple signing" GPG signature stored
+    in a lookaside directory, which skopeo, podman and CRI-O accept with a signedBy policy.
     """
 
     def work() -> None:
         from hullguard.trust import sign_image  # noqa: PLC0415
 
         ref = _reference(reference)
+        if (key is None) == (gpg_key is None):
+            raise ConfigError(
+                "give exactly one of --key and --gpg-key", hint="hullguard sign --key cosign.key IMAGE"
+            )
+        if gpg_key is not None:
+            from hullguard.cli._trust_gpg import sign_with_gpg  # noqa: PLC0415
+
+            passphrase = (
+                _passphrase("GPG key passphrase", confirm=False)().decode() if _has_password() else None
+            )
+            with _client(insecure) as client:
+                digest, written = sign_with_gpg(
+                    client,
+                    ref,
+                    gpg_key,
+                    lookaside=lookaside,
+                    registries_d=registries_d or _default_registries_d(),
+                    gnupg_home=gnupg_home,
+                    passphrase=passphrase,
+                )
+            typer.echo(f"signed: {ref.registry}/{ref.repository}@{digest} -> {written}")
+            return
+        assert key is not None
         private = _private_key(key)
         with _client(insecure) as client:
             signed = sign_image(
