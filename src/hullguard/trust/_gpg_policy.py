@@ -46,7 +46,9 @@ class LookasideGpgVerifier:
                 verdicts.append(GpgCheck(False, exc.message))
                 continue
             wanted = rule.gpg_fingerprints
-            if wanted and signature.key_fingerprint not in wanted:
+            if wanted and signature.key_fingerprint.upper() not in {
+                f.upper().replace(" ", "") for f in wanted
+            }:
                 verdicts.append(
                     GpgCheck(False, f"key {signature.key_fingerprint} is not in gpg_fingerprints")
                 )
