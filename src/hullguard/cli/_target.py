@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hullguard.cli._common import source_options, stderr
-from hullguard.image import Image, RootfsTarget, open_target
+
+if TYPE_CHECKING:
+    from hullguard.image import Image, RootfsTarget
 
 __all__ = ["ImageArg", "ImageOpt", "InsecureOpt", "PlatformOpt", "QuietOpt", "open_for_cli"]
 
@@ -56,6 +58,8 @@ def open_for_cli(
         options = dataclasses.replace(
             options, decryption_keys=tuple(load_private_key(p) for p in decryption_keys)
         )
+    from hullguard.image import open_target  # noqa: PLC0415 - image sources load only when used
+
     target = open_target(reference, options)
     if not quiet:
         for note in target.notes:

@@ -5,13 +5,30 @@ Public API: :func:`open_target` with :class:`SourceOptions` opens any image sour
 """
 
 import importlib
+from typing import TYPE_CHECKING
 
-from hullguard.image._decompress import DecompressionBombError
-from hullguard.image._digest import DigestMismatchError, InvalidDigestError, VerifyingReader, parse_digest
-from hullguard.image._limits import Limits
-from hullguard.image._model import BlobOpener, Image, ImageConfig, LayerRef, parse_config
-from hullguard.image._resolve import PREFIXES, RootfsTarget, SourceOptions, open_target
-from hullguard.image._tar import UnsafePathError
+if TYPE_CHECKING:
+    from hullguard.image._credentials import (
+        Anonymous,
+        Credentials,
+        CredentialSource,
+        DockerConfigCredentials,
+    )
+    from hullguard.image._decompress import DecompressionBombError
+    from hullguard.image._digest import (
+        DigestMismatchError,
+        InvalidDigestError,
+        VerifyingReader,
+        parse_digest,
+    )
+    from hullguard.image._limits import Limits
+    from hullguard.image._model import BlobOpener, Image, ImageConfig, LayerRef, parse_config
+    from hullguard.image._reference import InvalidReferenceError, Reference, parse_reference
+    from hullguard.image._registry_client import RegistryClient
+    from hullguard.image._registry_http import RegistryAuthError, RegistryError, RegistryUnreachableError
+    from hullguard.image._registry_source import open_registry_image
+    from hullguard.image._resolve import PREFIXES, RootfsTarget, SourceOptions, open_target
+    from hullguard.image._tar import UnsafePathError
 
 __all__ = [
     "PREFIXES",
@@ -44,9 +61,25 @@ __all__ = [
     "parse_reference",
 ]
 
-# The registry client pulls in httpx; its names load on first use (PEP 562) so that local scans
-# do not pay for it at start-up.
+# Every name loads on first use (PEP 562): the registry client pulls in httpx, the layer reader
+# isal and zstandard, the models pydantic; a command that needs one of them should not pay for all.
 _LAZY = {
+    "DecompressionBombError": "hullguard.image._decompress",
+    "DigestMismatchError": "hullguard.image._digest",
+    "InvalidDigestError": "hullguard.image._digest",
+    "VerifyingReader": "hullguard.image._digest",
+    "parse_digest": "hullguard.image._digest",
+    "Limits": "hullguard.image._limits",
+    "BlobOpener": "hullguard.image._model",
+    "Image": "hullguard.image._model",
+    "ImageConfig": "hullguard.image._model",
+    "LayerRef": "hullguard.image._model",
+    "parse_config": "hullguard.image._model",
+    "PREFIXES": "hullguard.image._resolve",
+    "RootfsTarget": "hullguard.image._resolve",
+    "SourceOptions": "hullguard.image._resolve",
+    "open_target": "hullguard.image._resolve",
+    "UnsafePathError": "hullguard.image._tar",
     "Anonymous": "hullguard.image._credentials",
     "CredentialSource": "hullguard.image._credentials",
     "Credentials": "hullguard.image._credentials",
