@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 from tests.cli.test_sbom_cli import run
 
@@ -43,7 +44,7 @@ def _document(tmp_path: Path, *args: str) -> dict[str, object]:
     return value
 
 
-def _findings(document: dict[str, object]) -> list[dict[str, object]]:
+def _findings(document: dict[str, object]) -> list[dict[str, Any]]:
     found = document["misconfigurations"]
     assert isinstance(found, list)
     return found
