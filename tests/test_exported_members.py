@@ -23,6 +23,7 @@ PACKAGES = [
     "hullguard.crypt",
     "hullguard.trust",
     "hullguard.misconfig",
+    "hullguard.misconfig.dockerfile",
     "hullguard.misconfig.kubernetes",
     "hullguard.misconfig.compose",
     "hullguard.misconfig.rego",

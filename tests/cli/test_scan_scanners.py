@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import secrets
+import string
 from pathlib import Path
 
 import pytest
@@ -27,10 +29,10 @@ def test_secret_in_a_deleted_file_and_image_settings(sample_images: SampleImages
     )
     assert document["scanners"] == ["secret", "misconfig"]
     assert document["results"] == [], "no vulnerability scan was asked for (and no database exists)"
-    secrets = document["secrets"]
-    assert isinstance(secrets, list)
-    npmrc = [s for s in secrets if s["location"]["path"] == "/root/.npmrc"]
-    assert npmrc, secrets
+    found = document["secrets"]
+    assert isinstance(found, list)
+    npmrc = [s for s in found if s["location"]["path"] == "/root/.npmrc"]
+    assert npmrc, found
     assert npmrc[0]["removedIn"] is not None, "deleted by the last layer, still extractable"
     assert npmrc[0]["location"]["layer"]["index"] < npmrc[0]["removedIn"]["index"]
     assert "npm_" in npmrc[0]["redacted"] and "*" in npmrc[0]["redacted"]
@@ -56,12 +58,12 @@ def test_scan_fs_lints_files_and_honours_inline_ignores(tmp_path: Path) -> None:
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: true\n"
         "  containers:\n    - name: c\n      image: busybox:1.36\n"
     )
-    token = "ghp_" + "Zq7" * 12
+    token = "ghp_" + "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(36))
     (project / "deploy.sh").write_text(f"export GH={token}\nexport GH2={token[:-1]}Y  # hullguard:ignore\n")
     document = _document("--scanners", "secret,misconfig", "fs", str(project), cache=tmp_path / "cache")
-    secrets = document["secrets"]
-    assert isinstance(secrets, list)
-    assert [(s["location"]["path"].rsplit("/", 1)[-1], s["location"]["startLine"]) for s in secrets] == [
+    found = document["secrets"]
+    assert isinstance(found, list)
+    assert [(s["location"]["path"].rsplit("/", 1)[-1], s["location"]["startLine"]) for s in found] == [
         ("deploy.sh", 1)
     ]
     kinds = {m["kind"] for m in document["misconfigurations"]}  # type: ignore[attr-defined]

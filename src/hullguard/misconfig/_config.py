@@ -20,14 +20,6 @@ __all__ = ["DEFAULT_CONFIG_FILES", "load_lint_options"]
 DEFAULT_CONFIG_FILES = (".hullguard.yaml", ".hadolint.yaml", ".hadolint.yml")
 """Looked for in the working directory when ``--config`` is not given, first found wins."""
 
-# hadolint's levels onto our severities: error > warning > info > style.
-_HADOLINT_LEVELS = {
-    "error": Severity.HIGH,
-    "warning": Severity.MEDIUM,
-    "info": Severity.LOW,
-    "style": Severity.LOW,
-}
-
 
 def _load(path: Path) -> Mapping[str, object]:
     try:
@@ -49,23 +41,6 @@ def _strings(value: object, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of check ids")
     return value
-
-
-def _from_hadolint(data: Mapping[str, object], where: str) -> LintOptions:
-    overrides: dict[str, Severity] = {}
-    override = data.get("override") or {}
-    if not isinstance(override, dict):
-        raise ConfigError(f"{where}: override must map levels to lists of ids")
-    for level, ids in override.items():
-        if level not in _HADOLINT_LEVELS:
-            raise ConfigError(
-                f"{where}: unknown override level {level!r}", hint="error, warning, info or style"
-            )
-        for rule in _strings(ids, f"{where}: override.{level}"):
-            overrides[rule] = _HADOLINT_LEVELS[level]
-    return LintOptions(
-        exclude=frozenset(_strings(data.get("ignored"), f"{where}: ignored")), severity_overrides=overrides
-    )
 
 
 def _from_ours(data: Mapping[str, object], where: str) -> LintOptions:
@@ -102,7 +77,9 @@ def load_lint_options(path: Path | None, *, cwd: Path | None = None) -> tuple[Li
         path = next((base / name for name in DEFAULT_CONFIG_FILES if (base / name).is_file()), None)
         if path is None:
             return LintOptions(), None
+    if path.name.startswith(".hadolint"):
+        from hullguard.misconfig.dockerfile import load_hadolint_config  # noqa: PLC0415
+
+        return load_hadolint_config(path), path
     data = _load(path)
-    if "lint" in data or path.name.startswith(".hullguard"):
-        return _from_ours(data, str(path)), path
-    return _from_hadolint(data, str(path)), path
+    return _from_ours(data, str(path)), path

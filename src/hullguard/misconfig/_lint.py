@@ -20,6 +20,7 @@ from hullguard.errors import ConfigError, HullguardError
 from hullguard.inventory import Skipped
 from hullguard.misconfig._options import LintOptions
 from hullguard.misconfig._yaml import Document, detect_yaml_kind, load_documents
+from hullguard.misconfig.dockerfile._detect import is_dockerfile
 from hullguard.report import MisconfigFinding
 
 if TYPE_CHECKING:
@@ -52,20 +53,10 @@ class LintResult:
     notes: tuple[Skipped, ...] = field(default=())
 
 
-def is_dockerfile_name(name: str) -> bool:
-    """``Dockerfile``, ``Containerfile``, ``Dockerfile.prod``, ``api.Dockerfile`` (any case)."""
-    lower = name.lower()
-    return (
-        lower in ("dockerfile", "containerfile")
-        or lower.startswith(("dockerfile.", "containerfile."))
-        or lower.endswith((".dockerfile", ".containerfile"))
-    )
-
-
 def classify(path: str, text: str) -> FileKind | None:
     """The kind of ``path``, from its name and, for YAML/JSON, its top-level keys; None when neither."""
     name = os.path.basename(path)
-    if is_dockerfile_name(name):
+    if is_dockerfile(name):
         return FileKind.DOCKERFILE
     if name.lower().endswith((*_YAML_SUFFIXES, ".json")):
         kind = detect_yaml_kind(text)
@@ -112,17 +103,6 @@ def _read(path: Path) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _lint_one(kind: FileKind, text: str, path: str, options: LintOptions) -> list[MisconfigFinding]:
-    """Dockerfile and compose checks judge one file alone."""
-    if kind is FileKind.DOCKERFILE:
-        from hullguard.misconfig.dockerfile import lint_dockerfile  # noqa: PLC0415
-
-        return lint_dockerfile(text, path, options)
-    from hullguard.misconfig.compose import lint_compose  # noqa: PLC0415
-
-    return lint_compose(text, path, options)
-
-
 def lint_paths(
     paths: Sequence[Path],
     options: LintOptions | None = None,
@@ -138,6 +118,8 @@ def lint_paths(
     over every YAML document. A file named explicitly but of no known kind is a note, so a
     typo in CI is noticed.
     """
+    from hullguard.misconfig.compose._lint import lint_compose_documents  # noqa: PLC0415
+    from hullguard.misconfig.dockerfile import lint_dockerfiles  # noqa: PLC0415
     from hullguard.misconfig.kubernetes import lint_kubernetes_documents  # noqa: PLC0415
 
     options = options or LintOptions()
@@ -147,6 +129,7 @@ def lint_paths(
     files: list[tuple[str, FileKind]] = []
     notes: list[Skipped] = []
     manifests: list[Document] = []
+    dockerfiles: list[tuple[str, str]] = []
     yaml_documents: list[Document] = []
     for path in collect_files(paths):
         if on_file is not None:
@@ -157,7 +140,7 @@ def lint_paths(
         except (OSError, ValueError) as exc:
             if (
                 path in explicit
-                or is_dockerfile_name(path.name)
+                or is_dockerfile(path.name)
                 or path.name.lower().endswith(_YAML_SUFFIXES)
             ):
                 notes.append(Skipped(shown, f"not read: {exc}", analyzer="lint"))
@@ -171,18 +154,20 @@ def lint_paths(
             continue
         try:
             if kind is FileKind.DOCKERFILE:
-                findings.extend(_lint_one(kind, text, shown, options))
+                dockerfiles.append((text, shown))
             else:
                 documents = load_documents(text, shown)
                 yaml_documents.extend(documents)
                 if kind is FileKind.KUBERNETES:
                     manifests.extend(documents)
                 else:
-                    findings.extend(_lint_one(kind, text, shown, options))
+                    findings.extend(lint_compose_documents(documents, options))
         except HullguardError as exc:
             notes.append(Skipped(shown, str(exc), analyzer=f"lint-{kind.value}"))
             continue
         files.append((shown, kind))
+    # One call for all Dockerfiles: ShellCheck then runs as one batch, not one process per file.
+    findings.extend(lint_dockerfiles(dockerfiles, options))
     findings.extend(lint_kubernetes_documents(manifests, options))
     for policy in loaded_policies:
         findings.extend(run_policy(policy, yaml_documents, options))
