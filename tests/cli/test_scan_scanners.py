@@ -78,3 +78,11 @@ def test_sbom_takes_the_vulnerability_scan_only(tmp_path: Path) -> None:
     assert "only --scanners vuln" in result.stderr
     unknown = run("scan", "--scanners", "vulns", "fs", str(tmp_path), cache=tmp_path)
     assert unknown.returncode == 2 and "unknown scanner 'vulns'" in unknown.stderr
+
+
+def test_output_to_a_device_writes_through(tmp_path: Path) -> None:
+    """``-o /dev/null`` must never replace the device node with a regular file."""
+    (tmp_path / "Dockerfile").write_text("FROM debian:12\n")
+    result = run("lint", "-o", "/dev/null", str(tmp_path / "Dockerfile"), cache=tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    assert Path("/dev/null").is_char_device()

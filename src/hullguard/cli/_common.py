@@ -219,6 +219,12 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
     if path is None:
         yield sys.stdout
         return
+    if path.exists() and not path.is_file():
+        # /dev/null, /dev/stdout, a FIFO: write through. Renaming a file over them would replace
+        # the device node itself (a regular /dev/null breaks every program on the machine).
+        with path.open("w", encoding="utf-8") as out:
+            yield out
+        return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         with tmp.open("x", encoding="utf-8") as out:

@@ -96,6 +96,9 @@ class ArchiveDestination:
         config = parse_config(config_path.read_bytes(), where=self.name)
         if len(config.rootfs.diff_ids) != len(manifest.layers):
             raise BadInputError(f"{self.name}: the config lists {len(config.rootfs.diff_ids)} diff_ids")
+        if self._path.exists() and not self._path.is_file():
+            # Renaming over a device or FIFO would replace the node itself (think /dev/null).
+            raise BadInputError(f"{self.name}: {self._path} exists and is not a regular file")
         tmp = self._path.with_name(f".{self._path.name}.{secrets.token_hex(4)}.tmp")
         config_name = f"{manifest.config.digest.partition(':')[2]}.json"
         try:

@@ -189,6 +189,8 @@ def _write_new(path: Path, data: bytes, mode: int, *, overwrite: bool) -> Path:
 
 def write_atomic(path: Path, data: bytes, *, mode: int, overwrite: bool) -> None:
     """Write one file via a temporary sibling and a rename, refusing to replace unless ``overwrite``."""
+    if path.exists() and not path.is_file():
+        raise KeyFileError(f"cannot write {path}: it exists and is not a regular file")
     tmp: Path | None = None
     try:
         tmp = _write_new(path, data, mode, overwrite=overwrite)
