@@ -23,6 +23,7 @@ from typing import Protocol
 from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
 
 from hullguard.crypt._errors import DecryptionError
+from hullguard.image._decompress import BackgroundPipe
 from hullguard.image._entry import Readable
 
 __all__ = [
@@ -124,52 +125,6 @@ class _Worker:
         self._thread.join(timeout=10)
 
 
-class _Reader:
-    """Reads ``src`` ahead on its own thread, so its own checks (a source's digest) overlap the AES."""
-
-    def __init__(self, src: Readable) -> None:
-        self._src = src
-        self._queue: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=_DEPTH)
-        self._stop = threading.Event()
-        self._done = False
-        self._thread = threading.Thread(target=self._run, name="crypt-read", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            while not self._stop.is_set():
-                chunk = self._src.read(CHUNK)
-                self._put(chunk)
-                if not chunk:
-                    return
-        except BaseException as exc:  # raised again in the caller's thread
-            self._put(exc)
-
-    def _put(self, item: bytes | BaseException) -> None:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
-
-    def read(self) -> bytes:
-        """The next chunk; ``b""`` at the end."""
-        if self._done:
-            return b""
-        item = self._queue.get()
-        if isinstance(item, BaseException):
-            self._done = True
-            raise item
-        self._done = not item
-        return item
-
-    def close(self) -> None:
-        """Stop reading ahead (after a failure, or at the end)."""
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-
 def _run(
     src: Readable,
     transform: CipherContext,
@@ -193,10 +148,11 @@ def _run(
     write_worker = _Worker(out.write, "crypt-write")
     in_worker = _Worker(in_hash.update, "crypt-hash") if in_hash is not None else None
     workers = [w for w in (mac_worker, hash_worker, write_worker, in_worker) if w is not None]
-    reader = _Reader(src)
+    # Reading runs ahead on its own thread, so the source's own checks (a digest) overlap the AES.
+    reader = BackgroundPipe(lambda: src.read(CHUNK), depth=_DEPTH, name="crypt-read")
     size = 0
     try:
-        while chunk := reader.read():
+        while chunk := reader.get():
             size += len(chunk)
             if in_worker is not None:
                 in_worker.put(chunk)

@@ -24,6 +24,7 @@ from hullguard.image._entry import Readable
 from hullguard.image._limits import Limits
 
 __all__ = [
+    "BackgroundPipe",
     "CountingReader",
     "DecompressionBombError",
     "LayerStream",
@@ -104,7 +105,7 @@ def _ended() -> bytes:
     return b""
 
 
-class _Pipe:
+class BackgroundPipe:
     """Chunks made by ``produce`` on a background thread, handed over through a bounded queue.
 
     The producer's exception is raised in the consumer's thread at the point it would have
@@ -166,7 +167,7 @@ class _Prefetch(io.RawIOBase):
     def __init__(self, inner: BinaryIO, *, block: int = 4 << 20, depth: int = 4) -> None:
         self._inner = inner
         self._pending = memoryview(b"")
-        self._pipe = _Pipe(lambda: inner.read(block), depth=depth, name="zstd-prefetch")
+        self._pipe = BackgroundPipe(lambda: inner.read(block), depth=depth, name="zstd-prefetch")
 
     def readable(self) -> bool:
         return True
@@ -211,7 +212,7 @@ class LayerStream:
         self.size = 0
         self._chunk = memoryview(b"")
         self._pos = 0
-        self._pipe = _Pipe(self._produce, depth=_QUEUE_DEPTH, name=f"layer-reader {where}")
+        self._pipe = BackgroundPipe(self._produce, depth=_QUEUE_DEPTH, name=f"layer-reader {where}")
 
     def _produce(self) -> bytes:
         data = self._read_inner()
