@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import tarfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 
@@ -48,10 +49,13 @@ def oci_layout(
     stored: list[bytes] | None = None,
     diff_ids: list[str] | None = None,
     tag: str = "t",
+    run_config: Mapping[str, object] | None = None,
+    history: Sequence[Mapping[str, object]] | None = None,
 ) -> Path:
     """Write an OCI layout with these uncompressed layers (gzip-stored unless ``stored`` is given).
 
-    ``diff_ids`` overrides the config's (to make them lie); ``stored`` overrides the blobs.
+    ``diff_ids`` overrides the config's (to make them lie); ``stored`` overrides the blobs;
+    ``run_config`` and ``history`` become the config's ``config`` object and ``history``.
     """
     (root / "blobs" / "sha256").mkdir(parents=True)
     blobs = stored if stored is not None else [gzip.compress(layer, mtime=0) for layer in layers]
@@ -60,12 +64,16 @@ def oci_layout(
         for b in blobs
     ]
     ids = diff_ids or ["sha256:" + hashlib.sha256(layer).hexdigest() for layer in layers]
+    steps = list(history) if history is not None else [{"created_by": f"step {n}"} for n in range(len(ids))]
     config = json.dumps(
         {
             "architecture": "amd64",
             "os": "linux",
+            "config": dict(run_config or {}),
             "rootfs": {"type": "layers", "diff_ids": ids},
-            "history": [{"created_by": f"step {i}"} for i in range(len(ids))],
+            "history": list(history)
+            if history is not None
+            else [{"created_by": f"step {i}"} for i in range(len(ids))],
         }
     ).encode()
     manifest = json.dumps(

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import base64
-import gzip
-import hashlib
 import io
-import json
 import random
 import string
 import tarfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from tests.hostile import oci_layout
 
 ALNUM = string.ascii_letters + string.digits
 
@@ -52,12 +51,6 @@ def layer_tar(
     return buf.getvalue()
 
 
-def _blob(root: Path, data: bytes) -> str:
-    digest = hashlib.sha256(data).hexdigest()
-    (root / "blobs" / "sha256" / digest).write_bytes(data)
-    return f"sha256:{digest}"
-
-
 def oci_image(
     root: Path,
     layers: list[bytes],
@@ -66,50 +59,4 @@ def oci_image(
     history: Sequence[Mapping[str, object]],
 ) -> Path:
     """An OCI layout with gzip layers and this config (``config`` object and ``history``)."""
-    (root / "blobs" / "sha256").mkdir(parents=True)
-    stored = [gzip.compress(layer, mtime=0) for layer in layers]
-    config = json.dumps(
-        {
-            "architecture": "amd64",
-            "os": "linux",
-            "config": run_config,
-            "rootfs": {
-                "type": "layers",
-                "diff_ids": ["sha256:" + hashlib.sha256(x).hexdigest() for x in layers],
-            },
-            "history": history,
-        }
-    ).encode()
-    manifest = json.dumps(
-        {
-            "schemaVersion": 2,
-            "mediaType": "application/vnd.oci.image.manifest.v1+json",
-            "config": {
-                "mediaType": "application/vnd.oci.image.config.v1+json",
-                "digest": _blob(root, config),
-                "size": len(config),
-            },
-            "layers": [
-                {
-                    "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
-                    "digest": _blob(root, b),
-                    "size": len(b),
-                }
-                for b in stored
-            ],
-        }
-    ).encode()
-    index = {
-        "schemaVersion": 2,
-        "manifests": [
-            {
-                "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                "digest": _blob(root, manifest),
-                "size": len(manifest),
-                "annotations": {"org.opencontainers.image.ref.name": "t"},
-            }
-        ],
-    }
-    (root / "index.json").write_text(json.dumps(index))
-    (root / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
-    return root
+    return oci_layout(root, layers, run_config=run_config, history=history)
