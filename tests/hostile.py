@@ -71,9 +71,7 @@ def oci_layout(
             "os": "linux",
             "config": dict(run_config or {}),
             "rootfs": {"type": "layers", "diff_ids": ids},
-            "history": list(history)
-            if history is not None
-            else [{"created_by": f"step {i}"} for i in range(len(ids))],
+            "history": steps,
         }
     ).encode()
     manifest = json.dumps(
