@@ -138,11 +138,7 @@ def lint_paths(
         try:
             text = _read(path)
         except (OSError, ValueError) as exc:
-            if (
-                path in explicit
-                or is_dockerfile(path.name)
-                or path.name.lower().endswith(_YAML_SUFFIXES)
-            ):
+            if path in explicit or is_dockerfile(path.name) or path.name.lower().endswith(_YAML_SUFFIXES):
                 notes.append(Skipped(shown, f"not read: {exc}", analyzer="lint"))
             continue
         kind = forced_kind or classify(shown, text)
