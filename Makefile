@@ -22,7 +22,8 @@ demo: venv
 	@command -v debootstrap >/dev/null || (apt-get update -qq && apt-get install -y -qq debootstrap)
 	@out=$$($(BIN)/python -m tests.images.build --out $(SAMPLE_DIR) --only oci) && \
 	  $(BIN)/hullguard image inspect oci-layout:$$out/sample-oci-gzip:sample && \
-	  $(BIN)/hullguard sbom oci-layout:$$out/sample-oci-gzip:sample
+	  $(BIN)/hullguard sbom oci-layout:$$out/sample-oci-gzip:sample && \
+	  $(BIN)/hullguard scan --scanners secret,misconfig oci-layout:$$out/sample-oci-gzip:sample
 
 lint: venv
 	$(BIN)/ruff check src tests bench
