@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from hullguard.image._model import HistoryEntry, ImageConfig
 from hullguard.inventory import FactKind, FileFacts, Inventory, LayerInfo
 from hullguard.misconfig._options import LintOptions
+from hullguard.misconfig._values import image_problem, is_literal_secret
 from hullguard.report import CheckInfo, MisconfigFinding, Severity, SourceLocation
 
 __all__ = ["CHECKS", "ImageFacts", "check_image", "facts_from_inventory"]
@@ -193,13 +194,6 @@ def facts_from_inventory(inventory: Inventory, reference: str) -> ImageFacts | N
 
 _CONFIG = "config"
 _HISTORY = "history"
-_SECRET_NAME = re.compile(
-    r"(?i)(passw(or)?d|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)"
-)
-_NOT_SECRET_NAME = re.compile(r"(?i)(_file|_path|_dir|_url|_host|_user(name)?|_length|_version|_type)$")
-_PLACEHOLDER = re.compile(
-    r"^(|\$\{?\w+\}?|<[^>]*>|changeme|example|xxx+|\*+|none|null|true|false|yes|no|\d{1,3})$", re.I
-)
 _UPGRADE = re.compile(
     r"\b(apt-get|apt)\s+(-\S+\s+)*(dist-)?upgrade\b|\bapk\s+(-\S+\s+)*upgrade\b|\b(yum|dnf|microdnf)\s+(-\S+\s+)*(update|upgrade)\b"
 )
@@ -256,21 +250,13 @@ def _healthcheck(facts: ImageFacts) -> Iterable[MisconfigFinding]:
         yield _finding(NO_HEALTHCHECK, "no HEALTHCHECK defined", SourceLocation(_CONFIG))
 
 
-def _secret_like(name: str, value: str) -> bool:
-    return (
-        bool(_SECRET_NAME.search(name))
-        and not _NOT_SECRET_NAME.search(name)
-        and not _PLACEHOLDER.match(value.strip())
-    )
-
-
 def _secret_settings(facts: ImageFacts) -> Iterable[MisconfigFinding]:
     for variable in facts.config.config.Env or []:
         name, _, value = variable.partition("=")
-        if _secret_like(name, value):
+        if is_literal_secret(name, value):
             yield _finding(SECRET_ENV, f"ENV {name} has a literal value", SourceLocation(_CONFIG))
     for name, value in (facts.config.config.Labels or {}).items():
-        if _secret_like(name.rsplit(".", 1)[-1], str(value)):
+        if is_literal_secret(name.rsplit(".", 1)[-1], str(value)):
             yield _finding(SECRET_ENV, f"label {name} has a literal value", SourceLocation(_CONFIG))
     for n, step, layer in _history_with_layers(facts.config, facts.layers):
         # BuildKit records build arguments used by RUN as "|2 NAME=value NAME2=value /bin/sh -c ..."
@@ -279,7 +265,7 @@ def _secret_settings(facts: ImageFacts) -> Iterable[MisconfigFinding]:
             continue
         for assignment in _split(match.group(1)):
             arg, _, value = assignment.partition("=")
-            if _secret_like(arg, value):
+            if is_literal_secret(arg, value):
                 location = SourceLocation(_HISTORY, n, layer=layer)
                 yield _finding(SECRET_ENV, f"build argument {arg} is recorded in the history", location)
 
@@ -338,11 +324,9 @@ def _tag(facts: ImageFacts) -> Iterable[MisconfigFinding]:
     if not reference or reference.startswith((*_FILE_SOURCES, ".", "/", "~")) or "@" in reference:
         return
     name = reference.split(":", 1)[1] if reference.startswith(("docker:", "podman:")) else reference
-    last = name.rsplit("/", 1)[-1]
-    tag = last.split(":", 1)[1] if ":" in last else ""
-    if tag in ("", "latest"):
-        shown = "the latest tag" if tag else "no tag (latest)"
-        yield _finding(LATEST_TAG, f"{reference} is referenced by {shown}", SourceLocation(_CONFIG))
+    problem = image_problem(name)
+    if problem is not None:
+        yield _finding(LATEST_TAG, f"{reference} is referenced with {problem}", SourceLocation(_CONFIG))
 
 
 def _file_checks(facts: ImageFacts) -> Iterable[MisconfigFinding]:
