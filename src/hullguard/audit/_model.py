@@ -118,13 +118,8 @@ class Judged:
     verdict: Verdict
 
 
-_NEEDS_MODULE = {"container.selinux": "selinux", "container.apparmor": "apparmor"}
-"""Container checks that only apply when the daemon runs with that Linux security module."""
-
-
-def _missing_security_module(check_id: str, facts: AuditFacts) -> str | None:
+def _missing_security_module(module: str | None, facts: AuditFacts) -> str | None:
     """Why a label/profile check does not apply here, from ``docker info``'s SecurityOptions."""
-    module = _NEEDS_MODULE.get(check_id)
     options = getattr(facts.info, "security_options", None)
     if module is None or options is None:
         return None
@@ -164,6 +159,9 @@ class ContainerCheck:
     automated: bool
     remediation: str
     judge: Callable[[ContainerFacts], Verdict]
+    security_module: str | None = None
+    """The Linux security module (``apparmor``, ``selinux``) the check is about; on a daemon
+    without it (``docker info`` SecurityOptions) the check SKIPs instead of judging."""
 
     def evaluate(self, container: ContainerFacts) -> CheckResult:
         """Run the judge and attach the metadata and the container name."""
@@ -171,7 +169,7 @@ class ContainerCheck:
 
     def run(self, facts: AuditFacts) -> list[CheckResult]:
         """One result per running container; SKIP for each when the host lacks what the check needs."""
-        missing = _missing_security_module(self.id, facts)
+        missing = _missing_security_module(self.security_module, facts)
         if missing is not None:
             verdict = Verdict(Status.SKIP, missing)
             return [_result(self, c.name, TargetKind.CONTAINER, verdict) for c in facts.containers]

@@ -61,8 +61,9 @@ def _check(
     *,
     level: int = 1,
     automated: bool = True,
+    security_module: str | None = None,
 ) -> ContainerCheck:
-    return ContainerCheck(check_id, cis_id, title, level, automated, remediation, judge)
+    return ContainerCheck(check_id, cis_id, title, level, automated, remediation, judge, security_module)
 
 
 _host_net = _host_namespace(lambda c: c.host_config.network_mode, "NetworkMode")
@@ -85,6 +86,7 @@ PLUGINS: tuple[ContainerCheck, ...] = (
         "Ensure that, if applicable, an AppArmor profile is enabled",
         judge_apparmor,
         "Run with --security-opt apparmor=<profile> (docker-default is fine).",
+        security_module="apparmor",
     ),
     _check(
         "container.selinux",
@@ -93,6 +95,7 @@ PLUGINS: tuple[ContainerCheck, ...] = (
         judge_selinux,
         "Run with --security-opt label=type:<type> on SELinux hosts (dockerd --selinux-enabled).",
         level=2,
+        security_module="selinux",
     ),
     _check(
         "container.capabilities",
