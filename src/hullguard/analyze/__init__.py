@@ -17,6 +17,7 @@ from hullguard.analyze._layer import FileResult, LayerResult
 from hullguard.analyze._merge import LayeredFile, MergedView, merge_layers
 from hullguard.analyze._progress import LayerProgress, NoProgress
 from hullguard.analyze._registry import build_analyzers
+from hullguard.analyze._scan import scan_layers
 
 __all__ = [
     "Analyzer",
@@ -37,4 +38,5 @@ __all__ = [
     "analyze_target",
     "build_analyzers",
     "merge_layers",
+    "scan_layers",
 ]

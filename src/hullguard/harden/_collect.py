@@ -16,8 +16,8 @@ from hullguard.analyze import (
     ParserAnalyzer,
     build_analyzers,
     merge_layers,
+    scan_layers,
 )
-from hullguard.analyze._scan import scan_layers
 from hullguard.harden._facts import Account, ImageFacts, parse_passwd
 from hullguard.image import Image, Limits
 
